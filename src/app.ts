@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Context } from './context';
+import { openDatabase, type Database } from './db/database';
+import { loadDemoData } from './db/demo-data';
+import { maskError } from './graphql/errors';
+import { armor, costLimitPlugin } from './graphql/limits';
+import { buildApiSchema } from './graphql/schema';
+import { createHttpServer } from './http/http-server';
+import { createLogger } from './logger';
+
+export interface App {
+  /** e.g. http://127.0.0.1:4000/graphql */
+  readonly url: string;
+  readonly port: number;
+  readonly database: Database;
+  readonly log: Logger;
+  /** Stops accepting, lets in-flight requests finish, then closes the pool and the embedded database. */
+  stop(): Promise<void>;
+}
+
+/** How long in-flight requests may take to finish once a stop is asked. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function createApp(config: Config, log: Logger = createLogger(config)): Promise<App> {
+  const database = await openDatabase(config, log);
+  try {
+    if (config.demoData) await loadDemoData(database.dataSource, log);
+    const schema = await buildApiSchema();
+    const development = config.nodeEnv === 'development';
+    const production = config.nodeEnv === 'production';
+    const limits = armor(production);
+
+    const apollo = new ApolloServer<Context>({
+      schema,
+      csrfPrevention: true,
+      allowBatchedHttpRequests: false,
+      introspection: true,
+      includeStacktraceInErrorResponses: development,
+      validationRules: limits.validationRules,
+      formatError: (formatted, error) => {
+        const masked = maskError(formatted, error, development);
+        if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: unwrapResolverError(error) }, 'unexpected error');
+        return masked;
+      },
+      plugins: [
+        ...limits.plugins,
+        costLimitPlugin(schema),
+        production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ],
+    });
+    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, exposeStatementCount: !production });
+    apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
+    await apollo.start();
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, resolve);
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    return {
+      url: `http://localhost:${port}/graphql`,
+      port,
+      database,
+      log,
+      async stop() {
+        await apollo.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { Viewer } from '../auth/viewer';
+import { hydrate } from '../db/hydrate';
+import { decodeCursor, toPage, type Page } from '../graphql/pagination';
+import { TrainingStatus } from './catalogue.enums';
+import { Collection } from './collection.entity';
+import { Licence } from './licence.entity';
+import { Partner } from './partner.entity';
+import { TrainingSession } from './training-session.entity';
+import { Training } from './training.entity';
+import { visibleStatuses } from './training-visibility';
+
+const MAX_BATCH = 500;
+
+export interface SeatCounts {
+  taken: number;
+  waitlisted: number;
+}
+
+export interface SessionPageKey {
+  trainingId: string;
+  upcoming: boolean;
+  size: number;
+  after: string | null;
+}
+
+export interface SeatCounts {
+  taken: number;
+  waitlisted: number;
+}
+
+export interface SessionPage extends Page<TrainingSession> {
+  totalCount: number;
+}
+
+function byIdLoader<T extends ObjectLiteral & { id: string }>(db: DataSource, target: EntityTarget<T>, extraWhere: object = {}) {
+  return new DataLoader<string, T | null>(
+    async ids => {
+      const rows = await db.getRepository(target).find({ where: { id: In([...ids]), ...extraWhere } as never });
+      const byId = new Map(rows.map(row => [row.id, row]));
+      return ids.map(id => byId.get(id) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+}
+
+/**
+ * One page of sessions per training, for a whole list of trainings in one statement: a window
+ * function numbers each training's sessions, and counts them for `totalCount`.
+ */
+async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[]): Promise<SessionPage[]> {
+  const groups = new Map<string, SessionPageKey[]>();
+  for (const key of keys) {
+    const group = `${key.upcoming}|${key.size}|${key.after}`;
+    groups.set(group, [...(groups.get(group) ?? []), key]);
+  }
+  const pages = new Map<SessionPageKey, SessionPage>();
+  for (const group of groups.values()) {
+    const { upcoming, size, after } = group[0];
+    const cursor = after === null ? null : decodeCursor(after);
+    const rows: Record<string, unknown>[] = await db.query(
+      `SELECT * FROM (
+         SELECT base.*, row_number() OVER (PARTITION BY base.training_id ORDER BY base.starts_at, base.id) AS position
+         FROM (
+           SELECT s.*, count(*) OVER (PARTITION BY s.training_id) AS total
+           FROM training_session s
+           WHERE s.training_id = ANY($1::uuid[]) AND (NOT $2::boolean OR s.starts_at > now())
+         ) base
+         WHERE $4::uuid IS NULL OR (base.starts_at, base.id) > ($3::timestamptz, $4::uuid)
+       ) ranked
+       WHERE ranked.position <= $5
+       ORDER BY ranked.training_id, ranked.position`,
+      [group.map(key => key.trainingId), upcoming, cursor?.key ?? null, cursor?.id ?? null, size + 1],
+    );
+    const sessions = hydrate(db, TrainingSession, rows);
+    const totals = new Map(rows.map(row => [row.training_id as string, Number(row.total)]));
+    for (const key of group) {
+      const own = sessions.filter(session => session.trainingId === key.trainingId);
+      const page = toPage(own, size, session => ({ key: session.startsAt.toISOString(), id: session.id }));
+      pages.set(key, { ...page, totalCount: totals.get(key.trainingId) ?? 0 });
+    }
+  }
+  return keys.map(key => pages.get(key)!);
+}
+
+/** Published trainings per collection, for `Collection.trainingCount`. */
+async function countPublishedByCollection(db: DataSource, collectionIds: readonly string[]): Promise<number[]> {
+  const rows: { collection_id: string; count: string }[] = await db.query(
+    `SELECT collection_id, count(*) AS count FROM training
+     WHERE collection_id = ANY($1::uuid[]) AND status = $2 GROUP BY collection_id`,
+    [collectionIds, TrainingStatus.PUBLISHED],
+  );
+  const counts = new Map(rows.map(row => [row.collection_id, Number(row.count)]));
+  return collectionIds.map(id => counts.get(id) ?? 0);
+}
+
+export function createCatalogueLoaders(db: DataSource, viewer: Viewer) {
+  return {
+    collectionById: byIdLoader(db, Collection),
+    partnerById: byIdLoader(db, Partner),
+    licenceById: byIdLoader(db, Licence),
+    /** Only trainings the viewer may see: a nested path never reveals a draft. */
+    visibleTrainingById: byIdLoader(db, Training, { status: In(visibleStatuses(viewer)) }),
+    sessionById: byIdLoader(db, TrainingSession),
+    sessionPage: new DataLoader<SessionPageKey, SessionPage, string>(keys => loadSessionPages(db, keys), {
+      cacheKeyFn: key => JSON.stringify(key),
+      maxBatchSize: MAX_BATCH,
+    }),
+    publishedTrainingCount: new DataLoader<string, number>(ids => countPublishedByCollection(db, ids), { maxBatchSize: MAX_BATCH }),
+    /** Seats held and places in line per session; none until the enrolment issue adds the table it counts. */
+    seatCounts: new DataLoader<string, SeatCounts>(async sessionIds => sessionIds.map(() => ({ taken: 0, waitlisted: 0 })), {
+      maxBatchSize: MAX_BATCH,
+    }),
+  };
+}
+
+export type CatalogueLoaders = ReturnType<typeof createCatalogueLoaders>;

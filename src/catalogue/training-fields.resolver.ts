@@ -1,0 +1,70 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { toConnection } from '../graphql/connection';
+import { perPageItem } from '../graphql/complexity';
+import { pageSize } from '../graphql/pagination';
+import { Collection } from './collection.entity';
+import { Licence } from './licence.entity';
+import { Partner } from './partner.entity';
+import { Training } from './training.entity';
+import { AudienceRule, TrainingSessionConnection } from './training.types';
+
+async function loadPartners(ctx: Context, ids: string[]): Promise<Partner[]> {
+  const partners = await ctx.loaders.partnerById.loadMany(ids);
+  return partners.filter((partner): partner is Partner => partner instanceof Partner);
+}
+
+/** Relations of a training, each through a per-request loader so that a page costs a fixed number of statements. */
+@Resolver(() => Training)
+export class TrainingFieldsResolver {
+  @FieldResolver(() => Licence)
+  async licence(@Root() training: Training, @Ctx() ctx: Context): Promise<Licence> {
+    return (await ctx.loaders.licenceById.load(training.licenceId))!;
+  }
+
+  @FieldResolver(() => Collection)
+  async collection(@Root() training: Training, @Ctx() ctx: Context): Promise<Collection> {
+    return (await ctx.loaders.collectionById.load(training.collectionId))!;
+  }
+
+  @FieldResolver(() => Partner)
+  async partner(@Root() training: Training, @Ctx() ctx: Context): Promise<Partner> {
+    return (await ctx.loaders.partnerById.load(training.partnerId))!;
+  }
+
+  @FieldResolver(() => [Partner], { description: 'Partners that co-fund the training.' })
+  coFunders(@Root() training: Training, @Ctx() ctx: Context): Promise<Partner[]> {
+    return loadPartners(ctx, training.coFunderIds);
+  }
+
+  @FieldResolver(() => AudienceRule, { description: 'Who may enrol; empty lists mean no restriction on that axis.' })
+  audienceRule(@Root() training: Training): AudienceRule {
+    return Object.assign(new AudienceRule(), {
+      partnerIds: training.audiencePartnerIds,
+      categories: training.audienceCategories,
+      functions: training.audienceFunctions,
+    });
+  }
+
+  @FieldResolver(() => TrainingSessionConnection, { complexity: perPageItem, description: 'Sessions, soonest first.' })
+  async sessions(
+    @Root() training: Training,
+    @Ctx() ctx: Context,
+    @Arg('upcoming', () => Boolean, { nullable: true, description: 'Only sessions that have not started yet.' })
+    upcoming?: boolean | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<TrainingSessionConnection> {
+    const key = { trainingId: training.id, upcoming: upcoming ?? false, size: pageSize(first), after: after ?? null };
+    const page = await ctx.loaders.sessionPage.load(key);
+    return toConnection(TrainingSessionConnection, page, async () => page.totalCount);
+  }
+}
+
+@Resolver(() => AudienceRule)
+export class AudienceRuleResolver {
+  @FieldResolver(() => [Partner], { description: "Employers whose agents may enrol." })
+  partners(@Root() rule: AudienceRule, @Ctx() ctx: Context): Promise<Partner[]> {
+    return loadPartners(ctx, rule.partnerIds);
+  }
+}

@@ -1,0 +1,51 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import { Node } from '../graphql/node';
+import { Training } from './training.entity';
+
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A dated run of a training that agents enrol in.' })
+@Entity()
+@Index(['trainingId', 'startsAt'])
+@Index(['enrolmentOpensAt', 'enrolmentClosesAt'], { where: 'NOT "cancelled"' })
+export class TrainingSession extends Node {
+  @ManyToOne(() => Training, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn()
+  training?: Training;
+
+  @Column({ type: 'uuid' })
+  trainingId: string;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  startsAt: Date;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  endsAt: Date;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  enrolmentOpensAt: Date;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  enrolmentClosesAt: Date;
+
+  @Field(() => Int, { nullable: true, description: 'Seats; null = unlimited.' })
+  @Column({ type: 'int', nullable: true })
+  capacity: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  location: string | null;
+
+  @Field()
+  @Column({ type: 'boolean', default: false })
+  cancelled: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

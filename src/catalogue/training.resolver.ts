@@ -1,0 +1,34 @@
+import { Arg, Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { perPageItem } from '../graphql/complexity';
+import { Training } from './training.entity';
+import { findTrainingBySlug, listTrainings } from './training.service';
+import { TrainingConnection, TrainingFilter, TrainingOrder } from './training.types';
+
+@ArgsType()
+class TrainingsArgs {
+  @Field(() => TrainingFilter, { nullable: true })
+  filter?: TrainingFilter | null;
+
+  @Field(() => TrainingOrder, { nullable: true, description: 'Default: RELEVANCE with a search, else NEWEST.' })
+  orderBy?: TrainingOrder | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 100; default 20.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+@Resolver(() => Training)
+export class TrainingResolver {
+  @Query(() => TrainingConnection, { description: 'The catalogue, as the caller may see it.', complexity: perPageItem })
+  trainings(@Ctx() ctx: Context, @Args() args: TrainingsArgs): Promise<TrainingConnection> {
+    return listTrainings(ctx, args);
+  }
+
+  @Query(() => Training, { nullable: true })
+  training(@Ctx() ctx: Context, @Arg('slug') slug: string): Promise<Training | null> {
+    return findTrainingBySlug(ctx, slug);
+  }
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  /** null: the embedded PostgreSQL (PGlite) stored in `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly jwtSecret: string | null;
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly demoData: boolean;
+  readonly logLevel: string;
+}
+
+/** A bad environment: its message is the one line printed before the process exits. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MIN_SECRET_LENGTH = 32;
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function parseNodeEnv(env: Env): NodeEnv {
+  const value = present(env, 'NODE_ENV') ?? 'development';
+  if (value !== 'development' && value !== 'test' && value !== 'production') {
+    throw new ConfigError('NODE_ENV', `must be development, test or production (got "${value}")`);
+  }
+  return value;
+}
+
+function parsePort(env: Env): number {
+  const value = present(env, 'PORT');
+  if (value === undefined) return 4000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `must be an integer between 0 and 65535 (got "${value}")`);
+  }
+  return port;
+}
+
+function parseDatabaseUrl(env: Env): string | null {
+  const value = present(env, 'DATABASE_URL');
+  if (value === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user:password@host:5432/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must use the postgres:// scheme (got "${url.protocol}")`);
+  }
+  if (!url.hostname || url.pathname.length <= 1) {
+    throw new ConfigError('DATABASE_URL', 'must name a host and a database (postgres://user@host:5432/database)');
+  }
+  return value;
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = present(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `must be true or false (got "${env[name]}")`);
+}
+
+function parseAdmin(env: Env): Config['admin'] {
+  const email = present(env, 'ADMIN_EMAIL');
+  const password = env.ADMIN_PASSWORD;
+  if (email === undefined && !password) return null;
+  if (email === undefined) throw new ConfigError('ADMIN_EMAIL', 'must be set when ADMIN_PASSWORD is');
+  if (!password) throw new ConfigError('ADMIN_PASSWORD', 'must be set when ADMIN_EMAIL is');
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new ConfigError('ADMIN_EMAIL', `is not an e-mail address (got "${email}")`);
+  }
+  return { email: email.toLowerCase(), password };
+}
+
+function parseJwtSecret(env: Env, nodeEnv: NodeEnv): string | null {
+  const secret = present(env, 'JWT_SECRET');
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters long`);
+  }
+  if (secret === undefined && nodeEnv === 'production') {
+    throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+  }
+  return secret ?? null;
+}
+
+function parseLogLevel(env: Env, nodeEnv: NodeEnv): string {
+  const value = present(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(value)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  }
+  return value;
+}
+
+/** Parses and validates the environment once; the result is frozen. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = parseNodeEnv(env);
+  const databaseUrl = parseDatabaseUrl(env);
+  if (nodeEnv === 'production' && databaseUrl === null) {
+    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded database is for development)');
+  }
+  return Object.freeze({
+    nodeEnv,
+    port: parsePort(env),
+    databaseUrl,
+    dataDir: path.resolve(present(env, 'DATA_DIR') ?? '.data'),
+    jwtSecret: parseJwtSecret(env, nodeEnv),
+    admin: parseAdmin(env),
+    demoData: parseBoolean(env, 'DEMO_DATA', databaseUrl === null),
+    logLevel: parseLogLevel(env, nodeEnv),
+  });
+}

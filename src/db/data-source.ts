@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { migrations } from '../../migrations';
+import { entities } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { StatementCountingLogger } from './statement-counter';
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize: number;
+  log: Logger;
+}
+
+export function createDataSource({ url, poolSize, log }: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    // Built-in gen_random_uuid() (PostgreSQL 13+), also in PGlite whose build lacks uuid-ossp.
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    migrationsRun: false,
+    poolSize,
+    maxQueryExecutionTime: 500,
+    logger: new StatementCountingLogger(log),
+    applicationName: 'mentor-api',
+  });
+}

@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { loadDemoCatalogue } from '../catalogue/demo/load-demo-catalogue';
+import { Training } from '../catalogue/training.entity';
+import { loadDemoContent } from '../content/load-demo-content';
+
+// Held for the loading transaction: two processes starting together load the demo once.
+const DEMO_LOCK_KEY = 724_466_102;
+
+/** Loads the demo catalogue and content into an empty catalogue; a catalogue with trainings is left alone. */
+export async function loadDemoData(dataSource: DataSource, log: Logger): Promise<void> {
+  await dataSource.transaction(async manager => {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK_KEY]);
+    if ((await manager.count(Training)) > 0) return;
+    const count = await loadDemoCatalogue(manager, new Date());
+    await loadDemoContent(manager);
+    log.info({ trainings: count }, 'demo data loaded');
+  });
+}

@@ -1,0 +1,10 @@
+import { Collection } from '../catalogue/collection.entity';
+import { Licence } from '../catalogue/licence.entity';
+import { Partner } from '../catalogue/partner.entity';
+import { TrainingSession } from '../catalogue/training-session.entity';
+import { Training } from '../catalogue/training.entity';
+import { FaqEntry } from '../content/faq-entry.entity';
+import { TourStep } from '../content/tour-step.entity';
+
+/** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
+export const entities = [Collection, Partner, Licence, Training, TrainingSession, FaqEntry, TourStep];

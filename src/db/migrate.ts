@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+
+// An arbitrary constant: every Mentor process takes the same advisory lock before migrating.
+const MIGRATION_LOCK_KEY = 724_466_101;
+
+/**
+ * Runs pending migrations under a session-level advisory lock, so that two API processes starting
+ * together on one database never run the same migration twice: the second waits, then finds none.
+ */
+export async function runPendingMigrations(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/** True when the database is reachable and every migration this build knows is applied. */
+export async function migrationsApplied(dataSource: DataSource): Promise<boolean> {
+  return !(await dataSource.showMigrations());
+}

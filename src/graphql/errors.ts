@@ -1,0 +1,65 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Field, ObjectType } from 'type-graphql';
+
+/** A business refusal with a stable code; mutations turn it into `userErrors`. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string[] | null = null,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+@ObjectType({ simpleResolvers: true, description: 'An expected refusal: clients switch on `code`.' })
+export class UserError {
+  @Field(() => [String], { nullable: true, description: 'Path of the input field at fault, if any.' })
+  field: string[] | null;
+
+  @Field({ description: 'Stable code, e.g. VALIDATION, NOT_FOUND, NOT_ELIGIBLE.' })
+  code: string;
+
+  @Field({ description: 'A message a person can read, in French.' })
+  message: string;
+}
+
+/** A malformed request argument (bad cursor, `first` out of range): a GraphQL error clients can fix. */
+export function badUserInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+/** Codes whose message is written for the client and survives masking. */
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'QUERY_TOO_COMPLEX',
+]);
+
+/**
+ * Outside development, anything that is not a client-facing error becomes a generic internal error:
+ * no SQL, no stack, no driver message reaches a client. The original is logged by the caller.
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown, development: boolean): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (development || (typeof code === 'string' && CLIENT_CODES.has(code))) return formatted;
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError && original.extensions?.code && CLIENT_CODES.has(String(original.extensions.code))) {
+    return formatted;
+  }
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

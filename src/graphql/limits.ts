@@ -1,0 +1,54 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/** The numbers are documented in the README; change both together. */
+export const LIMITS = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxTokens: 5000,
+  maxCost: 10_000,
+  maxBodyBytes: 1_000_000,
+} as const;
+
+/** Depth, alias, directive and token limits run as validation rules, before any resolver. */
+export function armor(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth },
+    maxAliases: { n: LIMITS.maxAliases },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    maxTokens: { n: LIMITS.maxTokens },
+    // Cost is computed by graphql-query-complexity below, which multiplies by `first`.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
+/**
+ * Refuses operations whose estimated cost exceeds the limit: every field costs 1, and a connection
+ * costs its items once per requested item (see `perPageItem`).
+ */
+export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > LIMITS.maxCost) {
+            throw new GraphQLError(`Requête trop coûteuse : coût estimé ${cost}, maximum ${LIMITS.maxCost}. Réduisez \`first\` ou les champs demandés.`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost: LIMITS.maxCost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

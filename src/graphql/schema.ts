@@ -1,0 +1,28 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ReferenceResolver } from '../catalogue/reference.resolver';
+import { SessionFieldsResolver } from '../catalogue/session-fields.resolver';
+import { AudienceRuleResolver, TrainingFieldsResolver } from '../catalogue/training-fields.resolver';
+import { TrainingResolver } from '../catalogue/training.resolver';
+import { ContentResolver } from '../content/content.resolver';
+import { NodeResolver } from './node.resolver';
+import { DateTimeScalar } from './scalars';
+
+export const resolvers = [
+  NodeResolver,
+  ReferenceResolver,
+  TrainingResolver,
+  TrainingFieldsResolver,
+  AudienceRuleResolver,
+  SessionFieldsResolver,
+  ContentResolver,
+] as const;
+
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Inputs are validated by the services, whose refusals become `userErrors` (the contract).
+    validate: false,
+  });
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { ANONYMOUS } from '../auth/viewer';
+import { createContext, type Context } from '../context';
+import { migrationsApplied } from '../db/migrate';
+import { countStatements } from '../db/statement-counter';
+import { LIMITS } from '../graphql/limits';
+import { HttpError, readJsonBody } from './request-body';
+
+export interface HttpServerDeps {
+  apollo: ApolloServer<Context>;
+  db: DataSource;
+  log: Logger;
+  /** Reports SQL statements per request in `x-sql-statements` (development and tests; the benchmark reads it). */
+  exposeStatementCount: boolean;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+async function readiness(db: DataSource): Promise<{ ready: boolean; reason?: string }> {
+  try {
+    await db.query('SELECT 1');
+    return (await migrationsApplied(db)) ? { ready: true } : { ready: false, reason: 'migrations pending' };
+  } catch {
+    return { ready: false, reason: 'database unreachable' };
+  }
+}
+
+/** What the request log line reports beyond method, path and status. */
+interface RequestTrace {
+  readonly requestId: string;
+  operationName?: string;
+  sqlStatements?: number;
+}
+
+async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {
+  const { requestId } = trace;
+  const body = req.method === 'POST' ? await readJsonBody(req, LIMITS.maxBodyBytes) : undefined;
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const operationName = (body as { operationName?: unknown } | undefined)?.operationName;
+  if (typeof operationName === 'string') trace.operationName = operationName;
+
+  const { response, statements } = await countStatements(async tally => ({
+    response: await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
+      context: async () =>
+        createContext({ requestId, log: deps.log.child({ requestId }), db: deps.db, viewer: ANONYMOUS }),
+    }),
+    statements: tally,
+  }));
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    if (deps.exposeStatementCount) res.setHeader('x-sql-statements', String(statements.count));
+    trace.sqlStatements = statements.count;
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/graphql') return handleGraphQL(req, res, deps, trace);
+  if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
+  if (path === '/readyz' && req.method === 'GET') {
+    const { ready, reason } = await readiness(deps.db);
+    return sendJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'unavailable', reason });
+  }
+  sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz'] });
+}
+
+/** Node's HTTP server: the GraphQL endpoint, health probes and one structured log line per request. */
+export function createHttpServer(deps: HttpServerDeps): Server {
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const trace: RequestTrace = { requestId: requestIdOf(req) };
+    const { requestId } = trace;
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      deps.log.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.url,
+          status: res.statusCode,
+          operationName: trace.operationName,
+          sqlStatements: trace.sqlStatements,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    route(req, res, deps, trace).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      deps.log.error({ err: error, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+}

@@ -1,0 +1,69 @@
+import { ReferenceData1795917788749 } from '../../migrations/1795917788749-ReferenceData';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+beforeAll(async () => {
+  api = await startTestApp();
+});
+afterAll(() => api.stop());
+
+const COLLECTIONS = [
+  'achat-public', 'finances-publiques', 'langues', 'ressources-humaines', 'techniques-et-affaires-juridiques',
+  'missions-des-ministeres', 'management', 'numerique', 'concours-et-examens', 'valeurs-de-la-republique',
+  'transformation-de-l-action-publique', 'transition-ecologique',
+];
+
+test('the 12 collections come in display order with their published training counts', async () => {
+  const { body } = await api.gql('{ collections { slug name position trainingCount } }');
+  expect(body.errors).toBeUndefined();
+  expect(body.data.collections.map((c: { slug: string }) => c.slug)).toEqual(COLLECTIONS);
+  expect(body.data.collections.map((c: { position: number }) => c.position)).toEqual(COLLECTIONS.map((_, i) => i + 1));
+  const [{ count }] = await api.sql(`SELECT count(*)::int AS count FROM training WHERE status = 'PUBLISHED'`);
+  const counted = body.data.collections.reduce((sum: number, c: { trainingCount: number }) => sum + c.trainingCount, 0);
+  expect(counted).toBe(count);
+});
+
+test('partners carry kind and e-mail domains, and filter by kind', async () => {
+  const { body } = await api.gql('{ partners { slug acronym kind emailDomains } schools: partners(kind: SCHOOL) { slug } }');
+  expect(body.errors).toBeUndefined();
+  const bySlug = Object.fromEntries(body.data.partners.map((p: { slug: string }) => [p.slug, p]));
+  expect(Object.keys(bySlug).sort()).toEqual(['dae', 'dgafp', 'dinum', 'ira-lyon', 'maa']);
+  expect(bySlug.maa).toMatchObject({ kind: 'MINISTRY', emailDomains: ['agriculture.gouv.fr'] });
+  expect(bySlug.dae).toMatchObject({ kind: 'INTERMINISTERIAL_DIRECTORATE', emailDomains: ['finances.gouv.fr'] });
+  expect(body.data.schools).toEqual([{ slug: 'ira-lyon' }]);
+});
+
+test('licences by SPDX-style code, with what they allow', async () => {
+  const { body } = await api.gql('{ licences { code name url allowsSharing allowsAdaptation allowsCommercialUse } }');
+  expect(body.errors).toBeUndefined();
+  const byCode = Object.fromEntries(body.data.licences.map((l: { code: string }) => [l.code, l]));
+  expect(Object.keys(byCode).sort()).toEqual([
+    'CC-BY-4.0', 'CC-BY-NC-4.0', 'CC-BY-NC-ND-4.0', 'CC-BY-NC-SA-4.0', 'CC-BY-ND-4.0', 'CC-BY-SA-4.0', 'CC0-1.0',
+    'LicenseRef-all-rights-reserved', 'etalab-2.0',
+  ]);
+  expect(byCode['CC-BY-NC-ND-4.0']).toMatchObject({ allowsSharing: true, allowsAdaptation: false, allowsCommercialUse: false });
+  expect(byCode['LicenseRef-all-rights-reserved']).toMatchObject({ allowsSharing: false });
+  expect(byCode['etalab-2.0'].url).toMatch(/^https:\/\//);
+});
+
+test('the FAQ and the guided tour come in order', async () => {
+  const { body } = await api.gql('{ faq { question answer category position } tour { target title body position } }');
+  expect(body.errors).toBeUndefined();
+  expect(body.data.faq.length).toBeGreaterThanOrEqual(3);
+  expect(body.data.tour.length).toBeGreaterThanOrEqual(3);
+  const positions = (items: { position: number }[]) => items.map(item => item.position);
+  expect(positions(body.data.faq)).toEqual([...positions(body.data.faq)].sort((a, b) => a - b));
+  expect(positions(body.data.tour)).toEqual([...positions(body.data.tour)].sort((a, b) => a - b));
+});
+
+test('reference data is inserted again idempotently: running its migration twice adds nothing', async () => {
+  const runner = api.app.database.dataSource.createQueryRunner();
+  try {
+    await new ReferenceData1795917788749().up(runner);
+  } finally {
+    await runner.release();
+  }
+  const [counts] = await api.sql(`SELECT (SELECT count(*) FROM collection)::int AS collections,
+    (SELECT count(*) FROM partner)::int AS partners, (SELECT count(*) FROM licence)::int AS licences`);
+  expect(counts).toEqual({ collections: 12, partners: 5, licences: 9 });
+});

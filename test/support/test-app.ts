@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: string[] }[] };
+  /** SQL statements the request sent (the `x-sql-statements` header). */
+  statements: number;
+}
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  /** Origin of the HTTP server, e.g. http://localhost:40123 */
+  origin: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Runs SQL directly against the app's database (for arranging states the API cannot create yet). */
+  sql<T = any>(query: string, parameters?: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-test-'));
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, DEMO_DATA: 'true', DATABASE_URL: database.url, ...env });
+  const app = await createApp(config);
+  const origin = app.url.replace(/\/graphql$/, '');
+  return {
+    app,
+    database,
+    origin,
+    async gql(query, variables, headers) {
+      const response = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphQLResponse['body'],
+        statements: Number(response.headers.get('x-sql-statements') ?? NaN),
+      };
+    },
+    sql: (query, parameters) => app.database.dataSource.query(query, parameters),
+    async stop() {
+      await app.stop();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
