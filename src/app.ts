@@ -10,7 +10,7 @@ import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
 import { loadDemoData } from './db/demo-data';
 import { maskError } from './graphql/errors';
-import { armor, costLimitPlugin } from './graphql/limits';
+import { armor, costLimitPlugin, LIMITS } from './graphql/limits';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
@@ -21,7 +21,7 @@ export interface App {
   readonly port: number;
   readonly database: Database;
   readonly log: Logger;
-  /** Stops accepting, lets in-flight requests finish, then closes the pool and the embedded database. */
+  /** Stops accepting, lets in-flight requests finish, then closes the pool and the embedded database; idempotent. */
   stop(): Promise<void>;
 }
 
@@ -44,6 +44,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       introspection: true,
       includeStacktraceInErrorResponses: development,
       validationRules: limits.validationRules,
+      parseOptions: { maxTokens: LIMITS.maxTokens },
       formatError: (formatted, error) => {
         const masked = maskError(formatted, error, development);
         if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: unwrapResolverError(error) }, 'unexpected error');
@@ -63,14 +64,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       httpServer.listen(config.port, resolve);
     });
     const { port } = httpServer.address() as AddressInfo;
+    let stopped: Promise<void> | null = null;
     return {
       url: `http://localhost:${port}/graphql`,
       port,
       database,
       log,
-      async stop() {
-        await apollo.stop();
-        await database.close();
+      stop() {
+        stopped ??= apollo.stop().then(() => database.close());
+        return stopped;
       },
     };
   } catch (error) {

@@ -80,20 +80,28 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
     .orderBy(order.expression, order.direction, 'NULLS LAST')
     .addOrderBy('t.id', order.direction)
     .limit(size + 1);
-  if (args.after) applyKeyset(query, order, args.after);
+  if (args.after !== null && args.after !== undefined) applyKeyset(query, order, args.after);
   const { entities, raw } = await query.getRawAndEntities<{ sort_key: string | null }>();
+  primeVisible(ctx, entities);
   const sortKeys = new Map(entities.map((training, index) => [training.id, raw[index].sort_key]));
   const page = toPage(entities, size, training => ({ key: sortKeys.get(training.id) ?? null, id: training.id }));
   return toConnection(TrainingConnection, page, () => base().getCount());
 }
 
+/** Trainings just read under the viewer's visibility: nested `session.training` needs no second read. */
+function primeVisible(ctx: Context, trainings: Training[]): void {
+  for (const training of trainings) ctx.loaders.visibleTrainingById.prime(training.id, training);
+}
+
 export async function findTrainingBySlug(ctx: Context, slug: string): Promise<Training | null> {
-  return ctx.db
+  const training = await ctx.db
     .getRepository(Training)
     .createQueryBuilder('t')
     .where('t.slug = :slug', { slug })
     .andWhere('t.status IN (:...statuses)', { statuses: visibleStatuses(ctx.viewer) })
     .getOne();
+  if (training) primeVisible(ctx, [training]);
+  return training;
 }
 
 /** A session is visible exactly when its training is. */

@@ -3,11 +3,21 @@ import type { DataSource } from 'typeorm';
 // An arbitrary constant: every Mentor process takes the same advisory lock before migrating.
 const MIGRATION_LOCK_KEY = 724_466_101;
 
+// PGlite is a single session behind its socket, where advisory locks are re-entrant: apps sharing
+// one process also queue here.
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
 /**
  * Runs pending migrations under a session-level advisory lock, so that two API processes starting
  * together on one database never run the same migration twice: the second waits, then finds none.
  */
-export async function runPendingMigrations(dataSource: DataSource): Promise<void> {
+export function runPendingMigrations(dataSource: DataSource): Promise<void> {
+  const run = inProcessQueue.then(() => migrateUnderAdvisoryLock(dataSource));
+  inProcessQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function migrateUnderAdvisoryLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

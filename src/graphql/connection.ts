@@ -39,5 +39,5 @@ export function toConnection<C extends { countTotal: () => Promise<number> }>(
   page: Page<unknown>,
   countTotal: () => Promise<number>,
 ): C {
-  return Object.assign(new connectionType(), page, { countTotal });
+  return Object.assign(new connectionType(), { edges: page.edges, pageInfo: page.pageInfo, countTotal });
 }

@@ -13,13 +13,15 @@ export const LIMITS = {
   maxBodyBytes: 1_000_000,
 } as const;
 
-/** Depth, alias, directive and token limits run as validation rules, before any resolver. */
+/** Depth, alias and directive limits run as validation rules, before any resolver. */
 export function armor(production: boolean) {
   return new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth },
     maxAliases: { n: LIMITS.maxAliases },
     maxDirectives: { n: LIMITS.maxDirectives },
-    maxTokens: { n: LIMITS.maxTokens },
+    // Armor's token plugin turns syntax errors into validation errors; graphql-js's own
+    // `maxTokens` parse option (see createApp) does the same job and keeps GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     // Cost is computed by graphql-query-complexity below, which multiplies by `first`.
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },

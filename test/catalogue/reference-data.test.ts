@@ -67,3 +67,48 @@ test('reference data is inserted again idempotently: running its migration twice
     (SELECT count(*) FROM partner)::int AS partners, (SELECT count(*) FROM licence)::int AS licences`);
   expect(counts).toEqual({ collections: 12, partners: 5, licences: 9 });
 });
+
+describe('demo catalogue', () => {
+  const sql = (query: string) => api.sql(query).then(rows => rows[0]);
+
+  test('at least 34 published trainings over 6+ collections, 5+ modalities, several partners and licences', async () => {
+    const spread = await sql(`SELECT count(*)::int AS trainings, count(DISTINCT collection_id)::int AS collections,
+      count(DISTINCT modality)::int AS modalities, count(DISTINCT partner_id)::int AS partners, count(DISTINCT licence_id)::int AS licences
+      FROM training WHERE status = 'PUBLISHED'`);
+    expect(spread.trainings).toBeGreaterThanOrEqual(34);
+    expect(spread.collections).toBeGreaterThanOrEqual(6);
+    expect(spread.modalities).toBeGreaterThanOrEqual(5);
+    expect(spread.partners).toBeGreaterThanOrEqual(3);
+    expect(spread.licences).toBeGreaterThanOrEqual(3);
+  });
+
+  test('models the real offer: CPF, RPS, territorial State, procurement, mobility and the three Agriculture offers', async () => {
+    const { body } = await api.gql('{ trainings(first: 100) { edges { node { title partner { slug } } } } }');
+    const trainings = body.data.trainings.edges.map((e: any) => e.node) as { title: string; partner: { slug: string } }[];
+    const has = (pattern: RegExp, partner?: string) =>
+      trainings.some(t => pattern.test(t.title) && (!partner || t.partner.slug === partner));
+    expect(has(/CPF|compte personnel de formation/i)).toBe(true);
+    expect(has(/risques psychosociaux|RPS/i)).toBe(true);
+    expect(has(/organisation territoriale/i)).toBe(true);
+    expect(has(/march[ée]s publics|commande publique/i)).toBe(true);
+    expect(has(/mobilit[ée]/i)).toBe(true);
+    expect(has(/RenoiRH/, 'maa')).toBe(true);
+    expect(has(/IFT/, 'maa')).toBe(true);
+    expect(has(/classe virtuelle/i, 'maa')).toBe(true);
+  });
+
+  test('sessions: past, upcoming, limited and unlimited, some cancelled', async () => {
+    const sessions = await sql(`SELECT count(*) FILTER (WHERE starts_at < now())::int AS past,
+      count(*) FILTER (WHERE starts_at > now())::int AS upcoming, count(*) FILTER (WHERE capacity IS NULL)::int AS unlimited,
+      count(*) FILTER (WHERE capacity IS NOT NULL)::int AS limited, count(*) FILTER (WHERE cancelled)::int AS cancelled
+      FROM training_session`);
+    for (const kind of ['past', 'upcoming', 'unlimited', 'limited', 'cancelled']) expect(sessions[kind]).toBeGreaterThan(0);
+    const inverted = await sql(`SELECT count(*)::int AS n FROM training_session WHERE ends_at <= starts_at OR enrolment_closes_at > ends_at`);
+    expect(inverted.n).toBe(0);
+  });
+
+  test('slugs are derived from French titles with accents folded', async () => {
+    const rows = await api.sql(`SELECT slug FROM training`);
+    for (const { slug } of rows) expect(slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+});

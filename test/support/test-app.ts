@@ -21,15 +21,25 @@ export interface TestApp {
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Runs SQL directly against the app's database (for arranging states the API cannot create yet). */
   sql<T = any>(query: string, parameters?: unknown[]): Promise<T[]>;
+  /** Stops the app and drops its database; idempotent. */
   stop(): Promise<void>;
 }
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, DEMO_DATA: 'true', DATABASE_URL: database.url, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DEMO_DATA: 'true',
+    DATABASE_URL: database.url,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...env,
+  });
   const app = await createApp(config);
   const origin = app.url.replace(/\/graphql$/, '');
+  let stopped: Promise<void> | null = null;
   return {
     app,
     database,
@@ -48,10 +58,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       };
     },
     sql: (query, parameters) => app.database.dataSource.query(query, parameters),
-    async stop() {
-      await app.stop();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+    stop() {
+      stopped ??= (async () => {
+        await app.stop();
+        await database.drop();
+        await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopped;
     },
   };
 }

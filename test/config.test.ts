@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+const refusal = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('configuration was accepted');
+};
+
+test('defaults: port 4000, embedded database in ./.data with demo data, info logs', () => {
+  const config = loadConfig({});
+  expect(config).toMatchObject({
+    nodeEnv: 'development',
+    port: 4000,
+    databaseUrl: null,
+    dataDir: path.resolve('.data'),
+    demoData: true,
+    jwtSecret: null,
+    admin: null,
+    logLevel: 'info',
+  });
+  expect(Object.isFrozen(config)).toBe(true);
+});
+
+test('a real database turns demo data off unless asked for', () => {
+  const url = 'postgres://app:secret@db.example:5432/mentor';
+  expect(loadConfig({ DATABASE_URL: url })).toMatchObject({ databaseUrl: url, demoData: false });
+  expect(loadConfig({ DATABASE_URL: url, DEMO_DATA: 'true' }).demoData).toBe(true);
+  expect(loadConfig({ DEMO_DATA: 'off' }).demoData).toBe(false);
+});
+
+test.each([
+  [{ PORT: 'abc' }, /^Invalid configuration: PORT must be an integer/],
+  [{ PORT: '70000' }, /PORT/],
+  [{ PORT: '-1' }, /PORT/],
+  [{ DATABASE_URL: 'not a url' }, /^Invalid configuration: DATABASE_URL is not a URL/],
+  [{ DATABASE_URL: 'mysql://root@localhost/mentor' }, /DATABASE_URL must use the postgres:\/\/ scheme/],
+  [{ DATABASE_URL: 'postgres://localhost' }, /DATABASE_URL must name a host and a database/],
+  [{ DEMO_DATA: 'maybe' }, /DEMO_DATA must be true or false/],
+  [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+  [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
+  [{ ADMIN_EMAIL: 'admin@mentor.gouv.fr' }, /ADMIN_PASSWORD must be set/],
+  [{ ADMIN_PASSWORD: 'x'.repeat(20) }, /ADMIN_EMAIL must be set/],
+  [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'x'.repeat(20) }, /ADMIN_EMAIL is not an e-mail address/],
+])('refuses %p with one line naming the variable', (env, message) => {
+  const text = refusal(env);
+  expect(text).toMatch(message);
+  expect(text).not.toContain('\n');
+});
+
+test('production refuses to start without real secrets and a DATABASE_URL', () => {
+  const secret = 'a'.repeat(40);
+  expect(refusal({ NODE_ENV: 'production', JWT_SECRET: secret })).toMatch(/DATABASE_URL is required when NODE_ENV=production/);
+  expect(refusal({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor' })).toMatch(/JWT_SECRET is required/);
+  expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret })).toMatchObject({
+    nodeEnv: 'production',
+    demoData: false,
+  });
+});
+
+test('admin e-mail is normalised to lower case', () => {
+  expect(loadConfig({ ADMIN_EMAIL: 'Admin@Mentor.Gouv.fr', ADMIN_PASSWORD: 'p'.repeat(16) }).admin).toEqual({
+    email: 'admin@mentor.gouv.fr',
+    password: 'p'.repeat(16),
+  });
+});

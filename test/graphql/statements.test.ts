@@ -1,0 +1,50 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+beforeAll(async () => {
+  api = await startTestApp();
+  // Enough trainings for a page of 50: copies of the demo catalogue with their sessions.
+  await api.sql(`INSERT INTO training (slug, title, summary, objectives, modality, licence_id, collection_id, partner_id, co_funder_ids, status, published_at)
+    SELECT slug || '-copie', title || ' (copie)', summary, objectives, modality, licence_id, collection_id, partner_id, co_funder_ids, status, published_at
+    FROM training`);
+  await api.sql(`INSERT INTO training_session (training_id, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, location)
+    SELECT copy.id, s.starts_at, s.ends_at, s.enrolment_opens_at, s.enrolment_closes_at, s.capacity, s.location
+    FROM training_session s JOIN training original ON original.id = s.training_id
+    JOIN training copy ON copy.slug = original.slug || '-copie'`);
+});
+afterAll(() => api.stop());
+
+const CATALOGUE_PAGE = `query($first: Int!) { trainings(first: $first) { totalCount edges { node {
+  id title licence { code name } collection { slug name trainingCount } partner { slug name } coFunders { slug }
+  audienceRule { partners { slug } }
+  sessions(first: 3) { totalCount edges { node { startsAt capacity seatsTaken seatsLeft waitlistLength training { slug } } } }
+} } } }`;
+
+test('SQL statements per request do not grow with page size', async () => {
+  const small = await api.gql(CATALOGUE_PAGE, { first: 5 });
+  const large = await api.gql(CATALOGUE_PAGE, { first: 50 });
+  expect(small.body.errors).toBeUndefined();
+  expect(large.body.errors).toBeUndefined();
+  expect(small.body.data.trainings.edges).toHaveLength(5);
+  expect(large.body.data.trainings.edges).toHaveLength(50);
+  expect(large.body.data.trainings.edges.every((e: any) => e.node.sessions.edges.length <= 3)).toBe(true);
+  expect(Number.isInteger(small.statements)).toBe(true);
+  expect(large.statements).toBe(small.statements);
+  // page + count + licence + collection + collection counts + partners + sessions
+  expect(large.statements).toBeLessThanOrEqual(7);
+});
+
+test('a training sheet by slug costs a fixed number of statements whatever its session count', async () => {
+  const [few, many] = await api.sql(`SELECT t.slug FROM training t JOIN training_session s ON s.training_id = t.id
+    GROUP BY t.slug ORDER BY count(*) ASC, t.slug LIMIT 1`).then(async ([fewest]) => [
+    fewest,
+    (await api.sql(`SELECT t.slug FROM training t JOIN training_session s ON s.training_id = t.id
+      GROUP BY t.slug ORDER BY count(*) DESC, t.slug LIMIT 1`))[0],
+  ]);
+  const sheet = `query($slug: String!) { training(slug: $slug) { title partner { name } collection { name } licence { code }
+    sessions(first: 100) { edges { node { startsAt seatsLeft location } } } } }`;
+  const a = await api.gql(sheet, { slug: few.slug });
+  const b = await api.gql(sheet, { slug: many.slug });
+  expect(a.body.errors).toBeUndefined();
+  expect(a.statements).toBe(b.statements);
+});
