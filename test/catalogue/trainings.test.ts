@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 let draft: { id: string; slug: string; sessionId: string };
@@ -28,9 +28,9 @@ async function walk(orderBy: string, first: number, filter?: object) {
   let after: string | null = null;
   let totalCount = 0;
   for (let pages = 0; pages < 50; pages++) {
-    const { body } = await api.gql(PAGE, { first, after, orderBy, filter });
+    const { body }: GraphQLResponse = await api.gql(PAGE, { first, after, orderBy, filter });
     expect(body.errors).toBeUndefined();
-    const connection = body.data.trainings;
+    const connection: any = body.data.trainings;
     totalCount = connection.totalCount;
     slugs.push(...connection.edges.map((edge: { node: { slug: string } }) => edge.node.slug));
     expect(connection.edges.length).toBeLessThanOrEqual(first);

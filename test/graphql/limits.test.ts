@@ -85,7 +85,7 @@ describe('HTTP transport', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/application\/graphql-response\+json/);
-    expect((await response.json()).data.licences).toHaveLength(9);
+    expect(((await response.json()) as { data: { licences: unknown[] } }).data.licences).toHaveLength(9);
   });
 
   test('syntax errors are GRAPHQL_PARSE_FAILED, unknown fields GRAPHQL_VALIDATION_FAILED', async () => {
