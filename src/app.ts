@@ -40,6 +40,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const apollo = new ApolloServer<Context>({
       schema,
       csrfPrevention: true,
+      // main.ts owns SIGTERM/SIGINT: Apollo's own handlers would race it and re-raise the signal.
+      stopOnTerminationSignals: false,
       allowBatchedHttpRequests: false,
       introspection: true,
       includeStacktraceInErrorResponses: development,

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { migrations } from '../../migrations';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { stopOnSignals } from '../../src/shutdown';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 
@@ -64,6 +65,24 @@ test('two API processes starting together on one database run each migration onc
     await Promise.all(apps.map(app => app.stop()));
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('SIGTERM in development stops the app and exits 0 (no other handler races it)', async () => {
+  const development = await startTestApp({ NODE_ENV: 'development' });
+  const exited = new Promise<number>(resolve => {
+    const unsubscribe = stopOnSignals(development.app, development.app.log, code => {
+      unsubscribe();
+      resolve(code);
+    });
+  });
+  try {
+    expect(process.listenerCount('SIGTERM')).toBe(1);
+    process.emit('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(`${development.origin}/healthz`)).rejects.toThrow();
+  } finally {
+    await development.stop();
   }
 });
 
