@@ -7,6 +7,7 @@ import { Training } from './training.entity';
 @Entity()
 @Index(['trainingId', 'startsAt'])
 @Index(['enrolmentOpensAt', 'enrolmentClosesAt'], { where: 'NOT "cancelled"' })
+@Index('training_session_open_idx', { synchronize: false })
 export class TrainingSession extends Node {
   @ManyToOne(() => Training, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn()

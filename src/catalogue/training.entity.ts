@@ -10,6 +10,9 @@ import { Partner } from './partner.entity';
 @Entity()
 @Index(['partnerId', 'externalRef'], { unique: true, where: '"external_ref" IS NOT NULL' })
 @Index(['status', 'publishedAt'])
+@Index('training_search_document_idx', { synchronize: false })
+@Index('training_search_text_trgm_idx', { synchronize: false })
+@Index('training_title_sort_idx', { synchronize: false })
 export class Training extends Node {
   @Field({ description: 'Readable identifier used in URLs; stable once published.' })
   @Column({ type: 'varchar', length: 200, unique: true })
@@ -102,6 +105,14 @@ export class Training extends Node {
   /** Partners that co-fund the training; resolved through the partner loader. */
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   coFunderIds: string[];
+
+  /** Weighted French full-text document, written by the `training_search_refresh` trigger. */
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, default: () => "''" })
+  searchDocument: string;
+
+  /** Title and keywords, unaccented and lower-cased, for trigram typo tolerance (same trigger). */
+  @Column({ type: 'text', select: false, insert: false, update: false, default: () => "''" })
+  searchText: string;
 
   @Field(() => TrainingStatus)
   @Column({ type: 'enum', enum: TrainingStatus, default: TrainingStatus.DRAFT })

@@ -7,6 +7,12 @@ import { TrainingConnection, TrainingFilter, TrainingOrder } from './training.ty
 
 @ArgsType()
 class TrainingsArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: 'French full-text search (accents and plurals ignored; "phrase", -exclusion, or; the last word as a prefix; typo-tolerant).',
+  })
+  search?: string | null;
+
   @Field(() => TrainingFilter, { nullable: true })
   filter?: TrainingFilter | null;
 

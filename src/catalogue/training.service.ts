@@ -1,13 +1,16 @@
-import type { SelectQueryBuilder } from 'typeorm';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
-import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
+import { decodeCursor, pageSize, toPage, type KeysetPosition } from '../graphql/pagination';
+import { cataloguePredicates, conjunction, relevance, searchParams, type Predicate, type SearchMode } from './search/catalogue-predicates';
+import { computeFacets } from './search/facets';
+import { parseSearch, type SearchQuery } from './search/search-query';
 import type { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
 import { TrainingConnection, TrainingOrder, type TrainingFilter } from './training.types';
-import { requestedStatuses, visibleStatuses } from './training-visibility';
+import { visibleStatuses } from './training-visibility';
 
 export interface TrainingListArgs {
+  search?: string | null;
   filter?: TrainingFilter | null;
   orderBy?: TrainingOrder | null;
   first?: number | null;
@@ -17,80 +20,99 @@ export interface TrainingListArgs {
 interface OrderSpec {
   /** SQL of the sort key over the alias `t`; ties are broken by id in the same direction. */
   expression: string;
-  type: 'timestamptz' | 'text';
+  type: 'timestamptz' | 'text' | 'real';
   direction: 'ASC' | 'DESC';
+  params?: Record<string, unknown>;
 }
 
 const NEXT_OPEN_SESSION = `(SELECT min(s.starts_at) FROM training_session s
-  WHERE s.training_id = t.id AND NOT s.cancelled AND s.starts_at > now())`;
+  WHERE s.training_id = t.id AND NOT s.cancelled AND s.starts_at > now() AND s.enrolment_closes_at > now())`;
 
-const ORDERS: Record<TrainingOrder, OrderSpec> = {
-  [TrainingOrder.RELEVANCE]: { expression: 't.published_at', type: 'timestamptz', direction: 'DESC' },
-  [TrainingOrder.NEWEST]: { expression: 't.published_at', type: 'timestamptz', direction: 'DESC' },
-  [TrainingOrder.TITLE]: { expression: 'lower(t.title)', type: 'text', direction: 'ASC' },
-  [TrainingOrder.NEXT_SESSION]: { expression: NEXT_OPEN_SESSION, type: 'timestamptz', direction: 'ASC' },
-};
+const NEWEST: OrderSpec = { expression: 't.published_at', type: 'timestamptz', direction: 'DESC' };
 
-function applyFilter(ctx: Context, query: SelectQueryBuilder<Training>, filter: TrainingFilter | null | undefined) {
-  const statuses = requestedStatuses(ctx.viewer, filter?.statuses);
-  query.where(statuses.length ? 't.status IN (:...statuses)' : 'false', { statuses });
-  if (filter?.collections) {
-    query.andWhere('t.collection_id IN (SELECT c.id FROM collection c WHERE c.slug = ANY(:collections))', {
-      collections: filter.collections,
-    });
+function orderSpec(order: TrainingOrder, search: SearchQuery | null, mode: SearchMode): OrderSpec {
+  switch (order) {
+    case TrainingOrder.RELEVANCE:
+      return search ? { expression: relevance(search, mode), type: 'real', direction: 'DESC', params: searchParams(search) } : NEWEST;
+    case TrainingOrder.NEWEST:
+      return NEWEST;
+    case TrainingOrder.TITLE:
+      // Accents ignored, as French readers expect ("École" among the e's); "C" collation so that
+      // every database sorts the same way, whatever its locale.
+      return { expression: '(lower(mentor_unaccent(t.title)) COLLATE "C")', type: 'text', direction: 'ASC' };
+    case TrainingOrder.NEXT_SESSION:
+      return { expression: NEXT_OPEN_SESSION, type: 'timestamptz', direction: 'ASC' };
   }
-  if (filter?.partners) {
-    query.andWhere('t.partner_id IN (SELECT p.id FROM partner p WHERE p.slug = ANY(:partners))', { partners: filter.partners });
-  }
-  if (filter?.modalities) query.andWhere('t.modality::text = ANY(:modalities)', { modalities: filter.modalities });
-  if (typeof filter?.certifying === 'boolean') query.andWhere('t.certifying = :certifying', { certifying: filter.certifying });
-  if (typeof filter?.hasOpenSession === 'boolean') {
-    const open = `EXISTS (SELECT 1 FROM training_session os WHERE os.training_id = t.id AND NOT os.cancelled
-      AND os.enrolment_opens_at <= now() AND os.enrolment_closes_at > now())`;
-    query.andWhere(filter.hasOpenSession ? open : `NOT ${open}`);
-  }
-  // Eligibility needs a signed-in agent; an anonymous visitor may enrol in nothing.
-  if (filter?.eligibleOnly && ctx.viewer.userId === null) query.andWhere('false');
-  return query;
 }
 
-function applyKeyset(query: SelectQueryBuilder<Training>, order: OrderSpec, after: string) {
-  const { key, id } = decodeCursor(after);
+/** Items after the cursor in (sort key NULLS LAST, id) order. */
+function afterCursor(order: OrderSpec, { key, id }: KeysetPosition): Predicate {
   const op = order.direction === 'DESC' ? '<' : '>';
   const sortKey = order.expression;
-  if (key === null) {
-    query.andWhere(`(${sortKey} IS NULL AND t.id ${op} :afterId)`, { afterId: id });
-  } else {
-    query.andWhere(
-      `(${sortKey} ${op} CAST(:afterKey AS ${order.type}) OR ${sortKey} IS NULL
-        OR (${sortKey} = CAST(:afterKey AS ${order.type}) AND t.id ${op} :afterId))`,
-      { afterKey: key, afterId: id },
-    );
-  }
+  if (key === null) return { sql: `${sortKey} IS NULL AND t.id ${op} :afterId`, params: { afterId: id } };
+  return {
+    sql: `${sortKey} ${op} CAST(:afterKey AS ${order.type}) OR ${sortKey} IS NULL
+      OR (${sortKey} = CAST(:afterKey AS ${order.type}) AND t.id ${op} :afterId)`,
+    params: { ...order.params, afterKey: key, afterId: id },
+  };
 }
 
-/** A page of the catalogue as the viewer may see it, in keyset order (stable under inserts). */
-export async function listTrainings(ctx: Context, args: TrainingListArgs): Promise<TrainingConnection> {
-  const size = pageSize(args.first);
-  const order = ORDERS[args.orderBy ?? TrainingOrder.NEWEST];
-  const base = () => applyFilter(ctx, ctx.db.getRepository(Training).createQueryBuilder('t'), args.filter);
-
-  const query = base()
+async function fetchPage(ctx: Context, predicates: Predicate[], order: OrderSpec, size: number, cursor: KeysetPosition | null) {
+  const where = conjunction(cursor ? [...predicates, afterCursor(order, cursor)] : predicates);
+  const { entities, raw } = await ctx.db
+    .getRepository(Training)
+    .createQueryBuilder('t')
+    .where(where.sql, where.params)
     .addSelect(`(${order.expression})::text`, 'sort_key')
+    .setParameters(order.params ?? {})
     .orderBy(order.expression, order.direction, 'NULLS LAST')
     .addOrderBy('t.id', order.direction)
-    .limit(size + 1);
-  if (args.after !== null && args.after !== undefined) applyKeyset(query, order, args.after);
-  const { entities, raw } = await query.getRawAndEntities<{ sort_key: string | null }>();
-  primeVisible(ctx, entities);
-  const sortKeys = new Map(entities.map((training, index) => [training.id, raw[index].sort_key]));
-  const page = toPage(entities, size, training => ({ key: sortKeys.get(training.id) ?? null, id: training.id }));
-  return toConnection(TrainingConnection, page, () => base().getCount());
+    .limit(size + 1)
+    .getRawAndEntities<{ sort_key: string | null }>();
+  return entities.map((training, index) => ({ training, key: raw[index].sort_key }));
 }
 
 /** Trainings just read under the viewer's visibility: nested `session.training` needs no second read. */
 function primeVisible(ctx: Context, trainings: Training[]): void {
   for (const training of trainings) ctx.loaders.visibleTrainingById.prime(training.id, training);
+}
+
+/**
+ * A page of the catalogue as the viewer may see it, in keyset order (stable under inserts). A
+ * search uses French full text; when that finds nothing at all, trigram similarity takes over
+ * (typo tolerance), and the cursor remembers which so that later pages follow the same list.
+ */
+export async function listTrainings(ctx: Context, args: TrainingListArgs): Promise<TrainingConnection> {
+  const size = pageSize(args.first);
+  const search = parseSearch(args.search);
+  const orderBy = args.orderBy ?? (search ? TrainingOrder.RELEVANCE : TrainingOrder.NEWEST);
+  const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after);
+  let mode: SearchMode = cursor?.mode === 'fuzzy' ? 'fuzzy' : 'fulltext';
+
+  const read = (current: SearchMode) => {
+    const predicates = cataloguePredicates(ctx.viewer, args.filter, search, current);
+    return fetchPage(ctx, predicates, orderSpec(orderBy, search, current), size, cursor).then(rows => ({ rows, predicates }));
+  };
+  let { rows, predicates } = await read(mode);
+  if (search && cursor === null && rows.length === 0) {
+    mode = 'fuzzy';
+    ({ rows, predicates } = await read(mode));
+  }
+
+  primeVisible(ctx, rows.map(row => row.training));
+  const page = toPage(rows, size, row => ({ key: row.key, id: row.training.id, ...(search && { mode }) }));
+  const connection = toConnection(
+    TrainingConnection,
+    { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },
+    () => countTrainings(ctx, predicates),
+  );
+  connection.computeFacets = () => computeFacets(ctx, predicates);
+  return connection;
+}
+
+async function countTrainings(ctx: Context, predicates: Predicate[]): Promise<number> {
+  const where = conjunction(predicates);
+  return ctx.db.getRepository(Training).createQueryBuilder('t').where(where.sql, where.params).getCount();
 }
 
 export async function findTrainingBySlug(ctx: Context, slug: string): Promise<Training | null> {

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../graphql/connection';
+import { TrainingFacets } from './search/facets';
 import { AgentCategory, Modality, TrainingStatus } from './catalogue.enums';
 import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
@@ -58,7 +59,14 @@ export class AudienceRule {
 }
 
 @ObjectType()
-export class TrainingConnection extends ConnectionType(Training, 'Training') {}
+export class TrainingConnection extends ConnectionType(Training, 'Training') {
+  computeFacets: () => Promise<TrainingFacets>;
+
+  @Field(() => TrainingFacets, { description: 'Counts per filter value, computed only when asked for.' })
+  get facets(): Promise<TrainingFacets> {
+    return this.computeFacets();
+  }
+}
 
 @ObjectType()
 export class TrainingSessionConnection extends ConnectionType(TrainingSession, 'TrainingSession') {}

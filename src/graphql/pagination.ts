@@ -13,21 +13,27 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** Position of an item in a keyset-ordered list: the value of the sort key (as text) and the id. */
+/**
+ * Position of an item in a keyset-ordered list: the value of the sort key (as text) and the id,
+ * plus how the list was matched when that can vary between requests (search modes).
+ */
 export interface KeysetPosition {
   key: string | null;
   id: string;
+  mode?: string;
 }
 
 export function encodeCursor(position: KeysetPosition): string {
-  return Buffer.from(JSON.stringify([position.key, position.id]), 'utf8').toString('base64url');
+  const fields = [position.key, position.id, ...(position.mode ? [position.mode] : [])];
+  return Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string): KeysetPosition {
   try {
-    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if ((typeof key === 'string' || key === null) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
-      return { key, id };
+    const [key, id, mode] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const validMode = mode === undefined || (typeof mode === 'string' && mode.length < 20);
+    if ((typeof key === 'string' || key === null) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && validMode) {
+      return { key, id, ...(typeof mode === 'string' && { mode }) };
     }
   } catch {
     // fall through: any undecodable cursor gets the same answer

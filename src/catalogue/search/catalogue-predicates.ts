@@ -1,0 +1,106 @@
+import type { Viewer } from '../../auth/viewer';
+import type { TrainingFilter } from '../training.types';
+import { requestedStatuses } from '../training-visibility';
+import type { SearchQuery } from './search-query';
+
+export type FacetName = 'collections' | 'partners' | 'modalities' | 'certifying';
+
+/** How a search matches: French full text first; trigram similarity when full text finds nothing. */
+export type SearchMode = 'fulltext' | 'fuzzy';
+
+/** One SQL condition over the alias `t` (training), with named parameters. */
+export interface Predicate {
+  sql: string;
+  params: Record<string, unknown>;
+  /** The facet this filter belongs to: that facet's counts ignore it (disjunctive faceting). */
+  facet?: FacetName;
+}
+
+/** Word similarity a misspelt word needs with a title or keyword ("teletravial" ~ "télétravail"). */
+const FUZZY_THRESHOLD = 0.5;
+
+function tsquery(search: SearchQuery): string {
+  return search.prefix
+    ? `(websearch_to_tsquery('french_unaccent', :searchRest) && (websearch_to_tsquery('french_unaccent', :searchWord)
+        || to_tsquery('french_unaccent', :searchPrefix)))`
+    : `websearch_to_tsquery('french_unaccent', :searchText)`;
+}
+
+export function searchParams(search: SearchQuery): Record<string, unknown> {
+  return {
+    searchText: search.text,
+    ...(search.prefix && {
+      searchRest: search.prefix.rest,
+      searchWord: search.prefix.word,
+      // A bare word of letters and digits only: safe inside to_tsquery's syntax.
+      searchPrefix: `${search.prefix.word}:*`,
+    }),
+  };
+}
+
+function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
+  const sql =
+    mode === 'fulltext'
+      ? `t.search_document @@ ${tsquery(search)}`
+      : `word_similarity(lower(mentor_unaccent(:searchText)), t.search_text) >= ${FUZZY_THRESHOLD}`;
+  return { sql, params: searchParams(search) };
+}
+
+/** Relevance of a training for the search, higher first. */
+export function relevance(search: SearchQuery, mode: SearchMode): string {
+  return mode === 'fulltext'
+    ? `ts_rank_cd(t.search_document, ${tsquery(search)})`
+    : `word_similarity(lower(mentor_unaccent(:searchText)), t.search_text)`;
+}
+
+const OPEN_SESSION = `EXISTS (SELECT 1 FROM training_session os WHERE os.training_id = t.id AND NOT os.cancelled
+  AND os.enrolment_opens_at <= now() AND os.enrolment_closes_at > now())`;
+
+/** Every condition of a catalogue request: visibility, search and filters. */
+export function cataloguePredicates(
+  viewer: Viewer,
+  filter: TrainingFilter | null | undefined,
+  search: SearchQuery | null,
+  mode: SearchMode,
+): Predicate[] {
+  const statuses = requestedStatuses(viewer, filter?.statuses);
+  const predicates: Predicate[] = [
+    statuses.length ? { sql: 't.status = ANY(CAST(:statuses AS training_status_enum[]))', params: { statuses } } : { sql: 'false', params: {} },
+  ];
+  if (search) predicates.push(searchPredicate(search, mode));
+  if (filter?.collections) {
+    predicates.push({
+      sql: 't.collection_id IN (SELECT c.id FROM collection c WHERE c.slug = ANY(:collections))',
+      params: { collections: filter.collections },
+      facet: 'collections',
+    });
+  }
+  if (filter?.partners) {
+    predicates.push({
+      sql: 't.partner_id IN (SELECT p.id FROM partner p WHERE p.slug = ANY(:partners))',
+      params: { partners: filter.partners },
+      facet: 'partners',
+    });
+  }
+  if (filter?.modalities) {
+    predicates.push({ sql: 't.modality = ANY(CAST(:modalities AS training_modality_enum[]))', params: { modalities: filter.modalities }, facet: 'modalities' });
+  }
+  if (typeof filter?.certifying === 'boolean') {
+    predicates.push({ sql: 't.certifying = :certifying', params: { certifying: filter.certifying }, facet: 'certifying' });
+  }
+  if (typeof filter?.hasOpenSession === 'boolean') {
+    predicates.push({ sql: filter.hasOpenSession ? OPEN_SESSION : `NOT ${OPEN_SESSION}`, params: {} });
+  }
+  // Eligibility needs a signed-in agent; an anonymous visitor may enrol in nothing.
+  if (filter?.eligibleOnly && viewer.userId === null) predicates.push({ sql: 'false', params: {} });
+  return predicates;
+}
+
+/** The conjunction of the predicates, leaving out those of one facet. */
+export function conjunction(predicates: Predicate[], except?: FacetName): Predicate {
+  const kept = predicates.filter(predicate => except === undefined || predicate.facet !== except);
+  return {
+    sql: kept.map(predicate => `(${predicate.sql})`).join(' AND ') || 'true',
+    params: Object.assign({}, ...kept.map(predicate => predicate.params)),
+  };
+}

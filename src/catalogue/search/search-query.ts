@@ -1,0 +1,43 @@
+import { badUserInput } from '../../graphql/errors';
+
+/** Longer input is cut at a word boundary: no real catalogue query needs more. */
+export const MAX_SEARCH_LENGTH = 200;
+
+export interface SearchQuery {
+  /** The sanitised query, in web-search syntax ("phrase", -exclusion, or). */
+  text: string;
+  /** For search-as-you-type: the query without its last word, and that last word as a prefix. */
+  prefix: { rest: string; word: string } | null;
+}
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+const BARE_WORD = /^[\p{L}\p{N}]+$/u;
+
+function cap(text: string): string {
+  if (text.length <= MAX_SEARCH_LENGTH) return text;
+  const cut = text.slice(0, MAX_SEARCH_LENGTH);
+  const lastSpace = cut.lastIndexOf(' ');
+  return lastSpace > MAX_SEARCH_LENGTH / 2 ? cut.slice(0, lastSpace) : cut;
+}
+
+/**
+ * Makes any user string safe to hand to `websearch_to_tsquery` (which never raises on syntax):
+ * control characters and NUL bytes become spaces, the length is capped. A blank query means no
+ * search; one without a single letter or digit is refused.
+ */
+export function parseSearch(raw: string | null | undefined): SearchQuery | null {
+  if (raw === null || raw === undefined) return null;
+  const text = cap(raw.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim());
+  if (text === '') return null;
+  if (!/[\p{L}\p{N}]/u.test(text)) {
+    throw badUserInput('La recherche doit contenir au moins un mot (lettres ou chiffres).', 'search');
+  }
+  const words = text.split(' ');
+  const last = words.at(-1)!;
+  const beforeLast = words.at(-2)?.toLowerCase();
+  const insidePhrase = (text.match(/"/g)?.length ?? 0) % 2 === 1;
+  // A bare last word also matches as a prefix ("télétrav" finds "télétravail"), unless it ends a
+  // phrase, is excluded (-mot) or is one side of an `or`, where a prefix would change the meaning.
+  const prefixable = BARE_WORD.test(last) && last.toLowerCase() !== 'or' && beforeLast !== 'or' && !insidePhrase;
+  return { text, prefix: prefixable ? { rest: words.slice(0, -1).join(' '), word: last } : null };
+}
