@@ -4,9 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
 import { decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { TrainingStatus } from './catalogue.enums';
-import { Collection } from './collection.entity';
-import { Licence } from './licence.entity';
-import { Partner } from './partner.entity';
+import { createReferenceLookups } from './reference-data.loader';
 import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
 import { visibleStatuses } from './training-visibility';
@@ -97,9 +95,7 @@ async function countPublishedByCollection(db: DataSource, collectionIds: readonl
 
 export function createCatalogueLoaders(db: DataSource, viewer: Viewer) {
   return {
-    collectionById: byIdLoader(db, Collection),
-    partnerById: byIdLoader(db, Partner),
-    licenceById: byIdLoader(db, Licence),
+    ...createReferenceLookups(db),
     /** Only trainings the viewer may see: a nested path never reveals a draft. */
     visibleTrainingById: byIdLoader(db, Training, { status: In(visibleStatuses(viewer)) }),
     sessionById: byIdLoader(db, TrainingSession),

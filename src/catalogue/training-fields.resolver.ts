@@ -9,11 +9,6 @@ import { Partner } from './partner.entity';
 import { Training } from './training.entity';
 import { AudienceRule, TrainingSessionConnection } from './training.types';
 
-async function loadPartners(ctx: Context, ids: string[]): Promise<Partner[]> {
-  const partners = await ctx.loaders.partnerById.loadMany(ids);
-  return partners.filter((partner): partner is Partner => partner instanceof Partner);
-}
-
 /** Relations of a training, each through a per-request loader so that a page costs a fixed number of statements. */
 @Resolver(() => Training)
 export class TrainingFieldsResolver {
@@ -34,7 +29,7 @@ export class TrainingFieldsResolver {
 
   @FieldResolver(() => [Partner], { description: 'Partners that co-fund the training.' })
   coFunders(@Root() training: Training, @Ctx() ctx: Context): Promise<Partner[]> {
-    return loadPartners(ctx, training.coFunderIds);
+    return ctx.loaders.partnerById.loadMany(training.coFunderIds);
   }
 
   @FieldResolver(() => AudienceRule, { description: 'Who may enrol; empty lists mean no restriction on that axis.' })
@@ -65,6 +60,6 @@ export class TrainingFieldsResolver {
 export class AudienceRuleResolver {
   @FieldResolver(() => [Partner], { description: "Employers whose agents may enrol." })
   partners(@Root() rule: AudienceRule, @Ctx() ctx: Context): Promise<Partner[]> {
-    return loadPartners(ctx, rule.partnerIds);
+    return ctx.loaders.partnerById.loadMany(rule.partnerIds);
   }
 }

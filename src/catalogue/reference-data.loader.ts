@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import { hydrate } from '../db/hydrate';
+import { Collection } from './collection.entity';
+import { Licence } from './licence.entity';
+import { Partner } from './partner.entity';
+
+interface ReferenceData {
+  collections: Map<string, Collection>;
+  partners: Map<string, Partner>;
+  licences: Map<string, Licence>;
+}
+
+/** Look-ups by id in the reference data, with DataLoader's `load` / `loadMany` shape. */
+export interface ReferenceLookup<T> {
+  load(id: string): Promise<T | null>;
+  loadMany(ids: readonly string[]): Promise<T[]>;
+}
+
+/**
+ * Collections, partners and licences are a few dozen rows that nearly every catalogue request
+ * reaches: the first look-up of a request reads all three tables in one statement, and every
+ * later look-up in that request (in any tick) is served from it.
+ */
+export function createReferenceLookups(db: DataSource) {
+  let data: Promise<ReferenceData> | null = null;
+  const read = () =>
+    (data ??= db
+      .query(
+        `SELECT (SELECT coalesce(json_agg(c), '[]') FROM collection c) AS collections,
+                (SELECT coalesce(json_agg(p), '[]') FROM partner p) AS partners,
+                (SELECT coalesce(json_agg(l), '[]') FROM licence l) AS licences`,
+      )
+      .then(([row]: { collections: Record<string, unknown>[]; partners: Record<string, unknown>[]; licences: Record<string, unknown>[] }[]) => ({
+        collections: new Map(hydrate(db, Collection, row.collections).map(item => [item.id, item])),
+        partners: new Map(hydrate(db, Partner, row.partners).map(item => [item.id, item])),
+        licences: new Map(hydrate(db, Licence, row.licences).map(item => [item.id, item])),
+      })));
+  const lookup = <T>(table: (reference: ReferenceData) => Map<string, T>): ReferenceLookup<T> => ({
+    load: async id => table(await read()).get(id) ?? null,
+    loadMany: async ids => {
+      const rows = table(await read());
+      return ids.flatMap(id => rows.get(id) ?? []);
+    },
+  });
+  return {
+    collectionById: lookup(reference => reference.collections),
+    partnerById: lookup(reference => reference.partners),
+    licenceById: lookup(reference => reference.licences),
+  };
+}

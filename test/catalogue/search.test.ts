@@ -1,0 +1,242 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+beforeAll(async () => {
+  api = await startTestApp();
+});
+afterAll(() => api.stop());
+
+const SEARCH = `query($search: String, $orderBy: TrainingOrder, $first: Int, $after: String, $filter: TrainingFilter) {
+  trainings(search: $search, orderBy: $orderBy, first: $first, after: $after, filter: $filter) {
+    totalCount edges { cursor node { slug title } } pageInfo { hasNextPage endCursor } } }`;
+
+async function titles(search: string, extra: Record<string, unknown> = {}): Promise<string[]> {
+  const { body } = await api.gql(SEARCH, { search, first: 100, ...extra });
+  expect(body.errors).toBeUndefined();
+  return body.data.trainings.edges.map((edge: { node: { title: string } }) => edge.node.title);
+}
+
+describe('French full-text search', () => {
+  test.each(['marchés publics', 'marches publics', 'MARCHÉS', 'marché', 'Marches'])(
+    '%p finds the public procurement fundamentals (accents, plural and case ignored)',
+    async search => {
+      expect(await titles(search)).toContain('Marchés publics : les fondamentaux');
+    },
+  );
+
+  test('the last word also matches as a prefix (search as you type)', async () => {
+    expect(await titles('télétrav')).toContain('Manager une équipe en télétravail');
+    expect(await titles('manager une équipe en télétr')).toContain('Manager une équipe en télétravail');
+    expect(await titles('risques psycho')).toEqual(expect.arrayContaining([
+      'Prévenir les risques psychosociaux : le rôle du manager',
+      "Risques psychosociaux : comprendre, repérer et agir en tant qu'agent",
+    ]));
+  });
+
+  test('a misspelt word falls back to trigram similarity', async () => {
+    expect(await titles('teletravial')).toContain('Manager une équipe en télétravail');
+    expect(await titles('cybersecurit')).toContain("Cybersécurité : les bons réflexes d'hygiène informatique");
+  });
+
+  test('pages of a typo-tolerant search follow the same list', async () => {
+    const first = await api.gql(SEARCH, { search: 'teletravial', first: 1 });
+    const all = await titles('teletravial');
+    if (first.body.data.trainings.pageInfo.hasNextPage) {
+      const next = await api.gql(SEARCH, { search: 'teletravial', first: 100, after: first.body.data.trainings.pageInfo.endCursor });
+      const walked = [...first.body.data.trainings.edges, ...next.body.data.trainings.edges].map((e: any) => e.node.title);
+      expect(walked).toEqual(all);
+    } else {
+      expect(first.body.data.trainings.totalCount).toBe(1);
+    }
+  });
+
+  test('exclusion, phrases and or, in web-search syntax', async () => {
+    const procurement = await titles('marchés');
+    const withoutFundamentals = await titles('marchés -fondamentaux');
+    expect(procurement).toContain('Marchés publics : les fondamentaux');
+    expect(withoutFundamentals).not.toContain('Marchés publics : les fondamentaux');
+    expect(withoutFundamentals.length).toBe(procurement.filter(t => !/fondamentaux/i.test(t)).length);
+
+    const phrase = await titles('"commande publique responsable"');
+    expect(phrase).toContain('Commande publique responsable : intégrer les considérations sociales et environnementales');
+    // A phrase matches adjacent words only, which plain words do not require.
+    const count = async (query: string) => (await api.sql(`SELECT count(*)::int AS n FROM training
+      WHERE status = 'PUBLISHED' AND search_document @@ websearch_to_tsquery('french_unaccent', $1)`, [query]))[0].n;
+    const adjacent = await count('"fonction publique"');
+    expect(adjacent).toBeGreaterThan(0);
+    expect(adjacent).toBeLessThan(await count('publique fonction'));
+    expect(await titles('"fonction publique"')).toHaveLength(adjacent);
+
+    const either = await titles('RenoiRH or LOLF');
+    expect(either).toEqual(expect.arrayContaining(['RenoiRH pour les gestionnaires RH de proximité', "Comprendre la LOLF et le budget de l'État"]));
+  });
+
+  test("the partner's name and acronym and the collection's name are searched too", async () => {
+    const [{ count: dae }] = await api.sql(`SELECT count(*)::int AS count FROM training t JOIN partner p ON p.id = t.partner_id
+      WHERE p.slug = 'dae' AND t.status = 'PUBLISHED'`);
+    const byName = await api.gql(SEARCH, { search: 'Direction des achats', first: 100, filter: { partners: ['dae'] } });
+    expect(byName.body.data.trainings.totalCount).toBe(dae);
+    expect((await titles('DINUM')).length).toBeGreaterThan(0);
+    const ecology = await api.gql(SEARCH, { search: 'transition écologique', first: 1, filter: { collections: ['transition-ecologique'] } });
+    const [{ count: inCollection }] = await api.sql(`SELECT count(*)::int AS count FROM training t JOIN collection c ON c.id = t.collection_id
+      WHERE c.slug = 'transition-ecologique' AND t.status = 'PUBLISHED'`);
+    expect(ecology.body.data.trainings.totalCount).toBe(inCollection);
+  });
+
+  test('a renamed partner is found under its new name (the search document follows)', async () => {
+    await api.sql(`UPDATE partner SET name = 'Institut Zéphyrin de Lyon' WHERE slug = 'ira-lyon'`);
+    try {
+      const found = await api.gql(SEARCH, { search: 'zephyrin', first: 1 });
+      const [{ count }] = await api.sql(`SELECT count(*)::int AS count FROM training t JOIN partner p ON p.id = t.partner_id
+        WHERE p.slug = 'ira-lyon' AND t.status = 'PUBLISHED'`);
+      expect(found.body.data.trainings.totalCount).toBe(count);
+    } finally {
+      await api.sql(`UPDATE partner SET name = 'Institut régional d’administration de Lyon' WHERE slug = 'ira-lyon'`);
+    }
+  });
+
+  test('a title match ranks above a match in the body (RELEVANCE is the default with a search)', async () => {
+    const ranked = await titles('mobilité');
+    expect(ranked.slice(0, 2).every(title => /mobilit/i.test(title))).toBe(true);
+  });
+
+  test('RELEVANCE pagination walks every match once, ties broken stably', async () => {
+    const all = await titles('fonction publique');
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 40; page++) {
+      const { body } = (await api.gql(SEARCH, { search: 'fonction publique', first: 2, after })) as { body: any };
+      walked.push(...body.data.trainings.edges.map((e: any) => e.node.title));
+      if (!body.data.trainings.pageInfo.hasNextPage) break;
+      after = body.data.trainings.pageInfo.endCursor;
+    }
+    expect(all.length).toBeGreaterThan(2);
+    expect(walked).toEqual(all);
+  });
+
+  test.each(['NEWEST', 'TITLE', 'NEXT_SESSION'])('a search can be ordered by %s', async orderBy => {
+    const relevance = await titles('agents');
+    const ordered = await titles('agents', { orderBy });
+    expect([...ordered].sort()).toEqual([...relevance].sort());
+  });
+});
+
+describe('hostile search strings never reach SQL or tsquery as errors', () => {
+  test.each([
+    ['tsquery operators', 'marché & | ! ( ) :* <-> <2>'],
+    ['SQL', "'; DROP TABLE training; --"],
+    ['NUL bytes', 'march\u0000é public\u0000'],
+    ['20,000 characters', 'formation '.repeat(2000)],
+    ['unbalanced quote', '"marchés publics'],
+    ['only an exclusion', '-marchés'],
+    ['emoji and RTL', '📚 مرحبا formation'],
+  ])('%s', async (_, search) => {
+    const { body } = await api.gql(SEARCH, { search, first: 5 });
+    expect(body.errors).toBeUndefined();
+    expect(Array.isArray(body.data.trainings.edges)).toBe(true);
+  });
+
+  test.each([['operators', '&|!():*'], ['quotes', `'"'"''"`], ['backslashes', '\\\\ \\" \\']])(
+    'a query without any letter or digit (%s) is a clear BAD_USER_INPUT',
+    async (_, search) => {
+      const { body } = await api.gql(SEARCH, { search, first: 5 });
+      expect(body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
+      expect(body.errors?.[0].message).toMatch(/au moins un mot/);
+    },
+  );
+
+  test('a blank search lists the whole catalogue', async () => {
+    const [blank, none] = await Promise.all([api.gql(SEARCH, { search: '   ', first: 1 }), api.gql(SEARCH, { first: 1 })]);
+    expect(blank.body.data.trainings.totalCount).toBe(none.body.data.trainings.totalCount);
+  });
+});
+
+const FACETS = `query($search: String, $filter: TrainingFilter) { trainings(search: $search, filter: $filter, first: 1) {
+  totalCount facets {
+    collections { collection { slug } count } partners { partner { slug } count }
+    modalities { modality count } certifying { value count } } } }`;
+
+type Facets = {
+  collections: { collection: { slug: string }; count: number }[];
+  partners: { partner: { slug: string }; count: number }[];
+  modalities: { modality: string; count: number }[];
+  certifying: { value: boolean; count: number }[];
+};
+
+async function facets(variables: Record<string, unknown>): Promise<{ totalCount: number; facets: Facets }> {
+  const { body } = await api.gql(FACETS, variables);
+  expect(body.errors).toBeUndefined();
+  return body.data.trainings;
+}
+
+const sum = (items: { count: number }[]) => items.reduce((total, item) => total + item.count, 0);
+
+describe('facets', () => {
+  test('without filters every facet sums to totalCount; all 12 collections are listed, zero counts omitted elsewhere', async () => {
+    const { totalCount, facets: f } = await facets({});
+    expect(f.collections).toHaveLength(12);
+    expect(sum(f.collections)).toBe(totalCount);
+    expect(sum(f.partners)).toBe(totalCount);
+    expect(sum(f.modalities)).toBe(totalCount);
+    expect(sum(f.certifying)).toBe(totalCount);
+    expect(f.partners.every(p => p.count > 0)).toBe(true);
+    expect(f.modalities.every(m => m.count > 0)).toBe(true);
+  });
+
+  test("a facet's counts ignore its own filter, and the other facets apply it", async () => {
+    const all = await facets({});
+    const filtered = await facets({ filter: { collections: ['management'] } });
+    expect(filtered.facets.collections).toEqual(all.facets.collections);
+    const management = all.facets.collections.find(c => c.collection.slug === 'management')!.count;
+    expect(filtered.totalCount).toBe(management);
+    // The partner facet sums to totalCount under a collection filter.
+    expect(sum(filtered.facets.partners)).toBe(filtered.totalCount);
+    expect(sum(filtered.facets.modalities)).toBe(filtered.totalCount);
+  });
+
+  test('disjunctive within a facet: choosing two partners still shows every partner count', async () => {
+    const all = await facets({});
+    const twoPartners = await facets({ filter: { partners: ['maa', 'dae'] } });
+    expect(twoPartners.facets.partners).toEqual(all.facets.partners);
+    const expected = all.facets.partners.filter(p => ['maa', 'dae'].includes(p.partner.slug));
+    expect(twoPartners.totalCount).toBe(sum(expected));
+  });
+
+  test('facets follow the search and the other filters', async () => {
+    const result = await facets({ search: 'marchés', filter: { certifying: false, modalities: ['HYBRID', 'WEBINAR', 'ENRICHED_PRESENTIAL', 'VIRTUAL_CLASS', 'ONLINE_TUTORED', 'SELF_PACED', 'PEER_EXCHANGE'] } });
+    expect(sum(result.facets.collections)).toBe(result.totalCount);
+    expect(sum(result.facets.partners)).toBe(result.totalCount);
+    const [{ count }] = await api.sql(`SELECT count(*)::int AS count FROM training t
+      WHERE t.status = 'PUBLISHED' AND t.search_document @@ websearch_to_tsquery('french_unaccent', 'marchés')`);
+    expect(sum(result.facets.certifying)).toBe(count);
+  });
+
+  test('facets are computed only when asked for', async () => {
+    const without = await api.gql('{ trainings(first: 1) { totalCount } }');
+    const withFacets = await api.gql('{ trainings(first: 1) { totalCount facets { certifying { count } } } }');
+    expect(without.statements).toBe(2); // the page and its count
+    expect(withFacets.statements).toBe(4); // + all facets in one statement, + the reference data they name
+  });
+});
+
+describe('statements per request', () => {
+  beforeAll(async () => {
+    for (const suffix of ['copie-1', 'copie-2']) {
+      await api.sql(`INSERT INTO training (slug, title, summary, objectives, audience, keywords, modality, licence_id, collection_id, partner_id, status, published_at)
+        SELECT slug || '-${suffix}', title, summary, objectives, audience, keywords, modality, licence_id, collection_id, partner_id, status, published_at
+        FROM training WHERE slug NOT LIKE '%-copie-%'`);
+    }
+  });
+
+  test('a search page with facets costs the same for 5 and for 50 trainings', async () => {
+    const page = `query($first: Int!) { trainings(search: "agents", first: $first) { totalCount
+      facets { collections { count } partners { partner { slug } count } }
+      edges { node { title partner { slug } collection { slug } licence { code } sessions(first: 3, upcoming: true) { edges { node { seatsLeft } } } } } } }`;
+    const small = await api.gql(page, { first: 5 });
+    const large = await api.gql(page, { first: 50 });
+    expect(large.body.errors).toBeUndefined();
+    expect(large.body.data.trainings.totalCount).toBeGreaterThanOrEqual(50);
+    expect(large.body.data.trainings.edges).toHaveLength(50);
+    expect(large.statements).toBe(small.statements);
+  });
+});
