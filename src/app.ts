@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/database';
 import { loadDemoData } from './db/demo-data';
 import { maskError } from './graphql/errors';
 import { armor, costLimitPlugin, LIMITS } from './graphql/limits';
+import { operationNamePlugin } from './graphql/operation-name.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
@@ -55,6 +56,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       plugins: [
         ...limits.plugins,
         costLimitPlugin(schema),
+        operationNamePlugin,
         production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ],
     });

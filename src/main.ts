@@ -8,6 +8,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const log = createLogger(config);
+  if (config.databaseUrl !== null && process.env.NODE_ENV === undefined) {
+    log.warn('NODE_ENV is unset: running in development mode (unmasked errors, SQL counts, landing page); set NODE_ENV=production when deploying');
+  }
   const app = await createApp(config, log);
   stopOnSignals(app, log);
   log.info({ url: app.url, embedded: app.database.embedded, startupMs: Date.now() - started }, 'Mentor API ready');

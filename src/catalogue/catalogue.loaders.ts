@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer';
+import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
 import { hydrate } from '../db/hydrate';
 import { decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { TrainingStatus } from './catalogue.enums';
@@ -9,7 +10,8 @@ import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
 import { visibleStatuses } from './training-visibility';
 
-const MAX_BATCH = 500;
+/** Cursor list name of `Training.sessions` (ordered by start, then id). */
+export const SESSION_LIST = 'sessions';
 
 export interface SeatCounts {
   taken: number;
@@ -32,17 +34,6 @@ export interface SessionPage extends Page<TrainingSession> {
   totalCount: number;
 }
 
-function byIdLoader<T extends ObjectLiteral & { id: string }>(db: DataSource, target: EntityTarget<T>, extraWhere: object = {}) {
-  return new DataLoader<string, T | null>(
-    async ids => {
-      const rows = await db.getRepository(target).find({ where: { id: In([...ids]), ...extraWhere } as never });
-      const byId = new Map(rows.map(row => [row.id, row]));
-      return ids.map(id => byId.get(id) ?? null);
-    },
-    { maxBatchSize: MAX_BATCH },
-  );
-}
-
 /**
  * One page of sessions per training, for a whole list of trainings in one statement: a window
  * function numbers each training's sessions, and counts them for `totalCount`.
@@ -56,10 +47,10 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
   const pages = new Map<SessionPageKey, SessionPage>();
   for (const group of groups.values()) {
     const { upcoming, size, after } = group[0];
-    const cursor = after === null ? null : decodeCursor(after);
+    const cursor = after === null ? null : decodeCursor(after, SESSION_LIST, 'timestamptz');
     const rows: Record<string, unknown>[] = await db.query(
       `SELECT * FROM (
-         SELECT base.*, row_number() OVER (PARTITION BY base.training_id ORDER BY base.starts_at, base.id) AS position
+         SELECT base.*, base.starts_at::text AS sort_key, row_number() OVER (PARTITION BY base.training_id ORDER BY base.starts_at, base.id) AS position
          FROM (
            SELECT s.*, count(*) OVER (PARTITION BY s.training_id) AS total
            FROM training_session s
@@ -71,11 +62,15 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
        ORDER BY ranked.training_id, ranked.position`,
       [group.map(key => key.trainingId), upcoming, cursor?.key ?? null, cursor?.id ?? null, size + 1],
     );
-    const sessions = hydrate(db, TrainingSession, rows);
+    const sessions = hydrate(db, TrainingSession, rows).map((session, index) => ({ session, key: rows[index].sort_key as string }));
     const totals = new Map(rows.map(row => [row.training_id as string, Number(row.total)]));
     for (const key of group) {
-      const own = sessions.filter(session => session.trainingId === key.trainingId);
-      const page = toPage(own, size, session => ({ key: session.startsAt.toISOString(), id: session.id }));
+      const own = sessions.filter(({ session }) => session.trainingId === key.trainingId);
+      const rowsPage = toPage(own, size, SESSION_LIST, ({ session, key: sortKey }) => ({ key: sortKey, id: session.id }));
+      const page = {
+        edges: rowsPage.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.session })),
+        pageInfo: rowsPage.pageInfo,
+      };
       pages.set(key, { ...page, totalCount: totals.get(key.trainingId) ?? 0 });
     }
   }

@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
 import { perPageItem } from '../graphql/complexity';
-import { pageSize } from '../graphql/pagination';
+import { decodeCursor, pageSize } from '../graphql/pagination';
+import { SESSION_LIST } from './catalogue.loaders';
 import { Collection } from './collection.entity';
 import { Licence } from './licence.entity';
 import { Partner } from './partner.entity';
@@ -50,6 +51,8 @@ export class TrainingFieldsResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<TrainingSessionConnection> {
+    // Checked here so that a bad cursor fails this field alone, not the whole batch of sessions.
+    if (after !== null && after !== undefined) decodeCursor(after, SESSION_LIST, 'timestamptz');
     const key = { trainingId: training.id, upcoming: upcoming ?? false, size: pageSize(first), after: after ?? null };
     const page = await ctx.loaders.sessionPage.load(key);
     return toConnection(TrainingSessionConnection, page, async () => page.totalCount);

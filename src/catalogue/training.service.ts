@@ -1,6 +1,6 @@
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
-import { decodeCursor, pageSize, toPage, type KeysetPosition } from '../graphql/pagination';
+import { decodeCursor, pageSize, toPage, type KeysetPosition, type SortKeyType } from '../graphql/pagination';
 import { cataloguePredicates, conjunction, relevance, searchParams, type Predicate, type SearchMode } from './search/catalogue-predicates';
 import { computeFacets } from './search/facets';
 import { parseSearch, type SearchQuery } from './search/search-query';
@@ -20,7 +20,7 @@ export interface TrainingListArgs {
 interface OrderSpec {
   /** SQL of the sort key over the alias `t`; ties are broken by id in the same direction. */
   expression: string;
-  type: 'timestamptz' | 'text' | 'real';
+  type: SortKeyType;
   direction: 'ASC' | 'DESC';
   params?: Record<string, unknown>;
 }
@@ -86,7 +86,10 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const size = pageSize(args.first);
   const search = parseSearch(args.search);
   const orderBy = args.orderBy ?? (search ? TrainingOrder.RELEVANCE : TrainingOrder.NEWEST);
-  const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after);
+  const list = `trainings:${orderBy}`;
+  // The sort key's type does not depend on the search mode, only on the order.
+  const keyType = orderSpec(orderBy, search, 'fulltext').type;
+  const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after, list, keyType);
   let mode: SearchMode = cursor?.mode === 'fuzzy' ? 'fuzzy' : 'fulltext';
 
   const read = (current: SearchMode) => {
@@ -100,7 +103,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   }
 
   primeVisible(ctx, rows.map(row => row.training));
-  const page = toPage(rows, size, row => ({ key: row.key, id: row.training.id, ...(search && { mode }) }));
+  const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(search && { mode }) }));
   const connection = toConnection(
     TrainingConnection,
     { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },

@@ -11,9 +11,9 @@ export function listTourSteps(ctx: Context): Promise<TourStep[]> {
 }
 
 export function findFaqEntry(ctx: Context, id: string): Promise<FaqEntry | null> {
-  return ctx.db.getRepository(FaqEntry).findOneBy({ id });
+  return ctx.loaders.faqEntryById.load(id);
 }
 
 export function findTourStep(ctx: Context, id: string): Promise<TourStep | null> {
-  return ctx.db.getRepository(TourStep).findOneBy({ id });
+  return ctx.loaders.tourStepById.load(id);
 }

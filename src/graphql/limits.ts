@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /** The numbers are documented in the README; change both together. */
@@ -28,6 +29,10 @@ export function armor(production: boolean) {
   }).protect();
 }
 
+function tooComplex(message: string, details: Record<string, number>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', ...details, http: { status: 400 } } });
+}
+
 /**
  * Refuses operations whose estimated cost exceeds the limit: every field costs 1, and a connection
  * costs its items once per requested item (see `perPageItem`).
@@ -36,17 +41,26 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+        async didResolveOperation({ request, document, operation }) {
+          // Variables that do not coerce are left to execution, which refuses them with BAD_USER_INPUT.
+          const variables = getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {});
+          if (variables.errors) return;
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: variables.coerced,
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            throw tooComplex(error instanceof Error ? error.message : String(error), {});
+          }
           if (cost > LIMITS.maxCost) {
-            throw new GraphQLError(`Requête trop coûteuse : coût estimé ${cost}, maximum ${LIMITS.maxCost}. Réduisez \`first\` ou les champs demandés.`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost: LIMITS.maxCost, http: { status: 400 } },
+            throw tooComplex(`Requête trop coûteuse : coût estimé ${cost}, maximum ${LIMITS.maxCost}. Réduisez \`first\` ou les champs demandés.`, {
+              cost,
+              maxCost: LIMITS.maxCost,
             });
           }
         },

@@ -14,8 +14,8 @@ export class PageInfo {
 }
 
 /**
- * Position of an item in a keyset-ordered list: the value of the sort key (as text) and the id,
- * plus how the list was matched when that can vary between requests (search modes).
+ * Position of an item in a keyset-ordered list: the value of the sort key (as PostgreSQL prints it)
+ * and the id, plus how the list was matched when that can vary between requests (search modes).
  */
 export interface KeysetPosition {
   key: string | null;
@@ -23,22 +23,39 @@ export interface KeysetPosition {
   mode?: string;
 }
 
-export function encodeCursor(position: KeysetPosition): string {
-  const fields = [position.key, position.id, ...(position.mode ? [position.mode] : [])];
+/** What a sort key holds, so that a cursor's key is checked before SQL casts it. */
+export type SortKeyType = 'timestamptz' | 'text' | 'real';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+const KEY_CHECKS: Record<SortKeyType, (key: string) => boolean> = {
+  timestamptz: key => TIMESTAMP.test(key) && !Number.isNaN(Date.parse(key.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))),
+  real: key => key.trim() !== '' && Number.isFinite(Number(key)),
+  text: key => key.length <= 1000,
+};
+
+/**
+ * A cursor names the list it belongs to (`list`: e.g. "trainings:TITLE"), so that a cursor of
+ * another list or order is refused rather than compared with the wrong sort key.
+ */
+export function encodeCursor(list: string, position: KeysetPosition): string {
+  const fields = { l: list, k: position.key, i: position.id, ...(position.mode && { m: position.mode }) };
   return Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): KeysetPosition {
+export function decodeCursor(cursor: string, list: string, keyType: SortKeyType): KeysetPosition {
   try {
-    const [key, id, mode] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const validMode = mode === undefined || (typeof mode === 'string' && mode.length < 20);
-    if ((typeof key === 'string' || key === null) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) && validMode) {
-      return { key, id, ...(typeof mode === 'string' && { mode }) };
+    const { l, k, i, m } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const validKey = k === null || (typeof k === 'string' && KEY_CHECKS[keyType](k));
+    const validMode = m === undefined || (typeof m === 'string' && m.length < 20);
+    if (l === list && validKey && typeof i === 'string' && UUID.test(i) && validMode) {
+      return { key: k as string | null, id: i, ...(typeof m === 'string' && { mode: m }) };
     }
   } catch {
     // fall through: any undecodable cursor gets the same answer
   }
-  throw badUserInput('Le curseur `after` est invalide : reprenez un `endCursor` renvoyé par l’API.', 'after');
+  throw badUserInput('Le curseur `after` est invalide pour cette liste : reprenez un `endCursor` renvoyé par la même requête.', 'after');
 }
 
 /** `first` defaults to 20 and must lie in 1..100. */
@@ -56,9 +73,9 @@ export interface Page<T> {
 }
 
 /** Builds a page from `size + 1` fetched rows: the extra row only tells that a next page exists. */
-export function toPage<T>(rows: T[], size: number, positionOf: (row: T) => KeysetPosition): Page<T> {
+export function toPage<T>(rows: T[], size: number, list: string, positionOf: (row: T) => KeysetPosition): Page<T> {
   const nodes = rows.slice(0, size);
-  const edges = nodes.map(node => ({ cursor: encodeCursor(positionOf(node)), node }));
+  const edges = nodes.map(node => ({ cursor: encodeCursor(list, positionOf(node)), node }));
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },

@@ -4,7 +4,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS } from '../auth/viewer';
-import { createContext, type Context } from '../context';
+import { createContext, type Context, type RequestTrace } from '../context';
 import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
 import { LIMITS } from '../graphql/limits';
@@ -38,13 +38,6 @@ async function readiness(db: DataSource): Promise<{ ready: boolean; reason?: str
   }
 }
 
-/** What the request log line reports beyond method, path and status. */
-interface RequestTrace {
-  readonly requestId: string;
-  operationName?: string;
-  sqlStatements?: number;
-}
-
 async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {
   const { requestId } = trace;
   const body = req.method === 'POST' ? await readJsonBody(req, LIMITS.maxBodyBytes) : undefined;
@@ -53,14 +46,12 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const operationName = (body as { operationName?: unknown } | undefined)?.operationName;
-  if (typeof operationName === 'string') trace.operationName = operationName;
 
   const { response, statements } = await countStatements(async tally => ({
     response: await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
       context: async () =>
-        createContext({ requestId, log: deps.log.child({ requestId }), db: deps.db, viewer: ANONYMOUS }),
+        createContext({ requestId, trace, log: deps.log.child({ requestId }), db: deps.db, viewer: ANONYMOUS }),
     }),
     statements: tally,
   }));

@@ -47,7 +47,7 @@ test('an unexpected database error reaches the client masked: no SQL, no stack',
   }
 });
 
-test('two API processes starting together on one database run each migration once and load the demo once', async () => {
+test('two apps starting together in one process on one database migrate and load the demo once', async () => {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-race-'));
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, DEMO_DATA: 'true', DATABASE_URL: database.url, LOG_LEVEL: 'silent' });

@@ -102,6 +102,38 @@ describe('bounds and malformed arguments', () => {
     expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  test('a cursor of another order, list or with a forged key is refused, never cast blindly into SQL', async () => {
+    const newest = await api.gql(PAGE, { first: 1, orderBy: 'NEWEST' });
+    const newestCursor = newest.body.data.trainings.pageInfo.endCursor;
+    const titleAfterNewest = await api.gql(PAGE, { first: 1, orderBy: 'TITLE', after: newestCursor });
+    expect(titleAfterNewest.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    const sessionsAfterTraining = await api.gql(
+      'query($after: String) { trainings(first: 1) { edges { node { sessions(after: $after) { totalCount } } } } }',
+      { after: newestCursor },
+    );
+    expect(sessionsAfterTraining.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    const forge = (fields: object) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const after of [
+      forge({ l: 'trainings:NEWEST', k: 'zzz', i: id }),
+      forge({ l: 'trainings:NEWEST', k: '2026-01-01 00:00:00+00', i: '-'.repeat(36) }),
+      forge({ l: 'trainings:NEXT_SESSION', k: "2026-01-01'; DROP TABLE training; --", i: id }),
+    ]) {
+      const { body } = await api.gql(PAGE, { first: 1, orderBy: 'NEWEST', after });
+      expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  test('a variable of the wrong type is BAD_USER_INPUT, not an internal error', async () => {
+    const wrongType = await api.gql('query($f: Int) { trainings(first: $f) { totalCount } }', { f: 'abc' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const missing = await api.gql('query($slug: String!) { training(slug: $slug) { slug } }', {});
+    expect(missing.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   test('session pages are bounded too', async () => {
     const { body } = await api.gql('{ trainings(first: 1) { edges { node { sessions(first: 101) { totalCount } } } } }');
     expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -189,6 +221,28 @@ describe('a training sheet', () => {
     const walked = [...firstTwo.edges, ...next.body.data.training.sessions.edges].map((e: any) => e.node.id);
     expect(walked).toEqual(all.edges.map((e: any) => e.node.id));
   });
+});
+
+test('sessions starting at the same instant, with microseconds, page once each', async () => {
+  const [{ id: trainingId, slug }] = await api.sql(`SELECT id, slug FROM training WHERE status = 'PUBLISHED' ORDER BY slug LIMIT 1`);
+  await api.sql(`INSERT INTO training_session (training_id, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at)
+    SELECT $1, timestamptz '2031-05-04 09:00:00.123456+00', timestamptz '2031-05-04 17:00:00+00', now(), timestamptz '2031-05-04 09:00:00+00'
+    FROM generate_series(1, 3)`, [trainingId]);
+  const query = `query($slug: String!, $after: String) { training(slug: $slug) {
+    sessions(first: 1, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
+  const seen: string[] = [];
+  let after: string | null = null;
+  let total = 0;
+  for (let page = 0; page < 30; page++) {
+    const { body }: GraphQLResponse = await api.gql(query, { slug, after });
+    const sessions: any = body.data.training.sessions;
+    total = sessions.totalCount;
+    seen.push(...sessions.edges.map((edge: any) => edge.node.id));
+    if (!sessions.pageInfo.hasNextPage) break;
+    after = sessions.pageInfo.endCursor;
+  }
+  expect(seen).toHaveLength(total);
+  expect(new Set(seen).size).toBe(total);
 });
 
 describe('anonymous users never see a draft', () => {

@@ -11,6 +11,10 @@ beforeAll(async () => {
     SELECT copy.id, s.starts_at, s.ends_at, s.enrolment_opens_at, s.enrolment_closes_at, s.capacity, s.location
     FROM training_session s JOIN training original ON original.id = s.training_id
     JOIN training copy ON copy.slug = original.slug || '-copie'`);
+  // At least three upcoming sessions for every training, as a catalogue page shows them.
+  await api.sql(`INSERT INTO training_session (training_id, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity)
+    SELECT t.id, now() + make_interval(days => 10 * n), now() + make_interval(days => 10 * n, hours => 7), now(), now() + make_interval(days => 10 * n), 12
+    FROM training t, generate_series(1, 3) AS n`);
 });
 afterAll(() => api.stop());
 
@@ -27,7 +31,7 @@ test('SQL statements per request do not grow with page size', async () => {
   expect(large.body.errors).toBeUndefined();
   expect(small.body.data.trainings.edges).toHaveLength(5);
   expect(large.body.data.trainings.edges).toHaveLength(50);
-  expect(large.body.data.trainings.edges.every((e: any) => e.node.sessions.edges.length <= 3)).toBe(true);
+  expect(large.body.data.trainings.edges.every((e: any) => e.node.sessions.edges.length === 3)).toBe(true);
   expect(Number.isInteger(small.statements)).toBe(true);
   expect(large.statements).toBe(small.statements);
   // page, count, reference data (licences, collections, partners), collection counts, sessions

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const REGISTER = path.join(__dirname, 'swc-register.js');
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `src/main.ts` as a real, separate process with the given environment. */
+export function spawnApi(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', REGISTER, path.join(ROOT, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves with the URL an API process prints once ready, or rejects with what it printed. */
+export function whenReady(child: ChildProcess, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /Mentor API ready at (\S+)/.exec(output);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(ready[1]);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', code => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before being ready:\n${output}`));
+    });
+  });
+}
+
+/** Waits for a process to end and collects what it printed. */
+export function finished(child: ChildProcess): Promise<ProcessResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', chunk => (stdout += chunk));
+  child.stderr!.on('data', chunk => (stderr += chunk));
+  return new Promise(resolve => child.once('exit', code => resolve({ code, stdout, stderr })));
+}
+
+export async function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
