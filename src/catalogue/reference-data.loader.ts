@@ -16,15 +16,15 @@ export interface ReferenceLookup<T> {
   loadMany(ids: readonly string[]): Promise<T[]>;
 }
 
-/**
- * Collections, partners and licences are a few dozen rows that nearly every catalogue request
- * reaches: the first look-up of a request reads all three tables in one statement, and every
- * later look-up in that request (in any tick) is served from it.
- */
-export function createReferenceLookups(db: DataSource) {
-  let data: Promise<ReferenceData> | null = null;
-  const read = () =>
-    (data ??= db
+/** How long a process serves reference data it has read (they change by migration or, rarely, by an admin). */
+export const REFERENCE_TTL_MS = 30_000;
+
+const cache = new WeakMap<DataSource, { data: Promise<ReferenceData>; readAt: number }>();
+
+function readReferenceData(db: DataSource): Promise<ReferenceData> {
+  const cached = cache.get(db);
+  if (cached && Date.now() - cached.readAt < REFERENCE_TTL_MS) return cached.data;
+  const data = db
       .query(
         `SELECT (SELECT coalesce(json_agg(c), '[]') FROM collection c) AS collections,
                 (SELECT coalesce(json_agg(p), '[]') FROM partner p) AS partners,
@@ -34,7 +34,20 @@ export function createReferenceLookups(db: DataSource) {
         collections: new Map(hydrate(db, Collection, row.collections).map(item => [item.id, item])),
         partners: new Map(hydrate(db, Partner, row.partners).map(item => [item.id, item])),
         licences: new Map(hydrate(db, Licence, row.licences).map(item => [item.id, item])),
-      })));
+      }));
+  cache.set(db, { data, readAt: Date.now() });
+  data.catch(() => cache.delete(db));
+  return data;
+}
+
+/**
+ * Collections, partners and licences are a few dozen rows that nearly every catalogue request
+ * reaches: they are read together in one statement, kept for a short while by the process, and a
+ * request sees one consistent copy whatever the tick of its look-ups.
+ */
+export function createReferenceLookups(db: DataSource) {
+  let data: Promise<ReferenceData> | null = null;
+  const read = () => (data ??= readReferenceData(db));
   const lookup = <T>(table: (reference: ReferenceData) => Map<string, T>): ReferenceLookup<T> => ({
     load: async id => table(await read()).get(id) ?? null,
     loadMany: async ids => {

@@ -1,6 +1,8 @@
-import { Arg, Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, Info, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { perPageItem } from '../graphql/complexity';
+import { selectsField } from '../graphql/selection';
 import { Training } from './training.entity';
 import { findTrainingBySlug, listTrainings } from './training.service';
 import { TrainingConnection, TrainingFilter, TrainingOrder } from './training.types';
@@ -29,8 +31,8 @@ class TrainingsArgs {
 @Resolver(() => Training)
 export class TrainingResolver {
   @Query(() => TrainingConnection, { description: 'The catalogue, as the caller may see it.', complexity: perPageItem })
-  trainings(@Ctx() ctx: Context, @Args() args: TrainingsArgs): Promise<TrainingConnection> {
-    return listTrainings(ctx, args);
+  trainings(@Ctx() ctx: Context, @Args() args: TrainingsArgs, @Info() info: GraphQLResolveInfo): Promise<TrainingConnection> {
+    return listTrainings(ctx, { ...args, withTotal: selectsField(info, 'totalCount') });
   }
 
   @Query(() => Training, { nullable: true })

@@ -5,11 +5,15 @@ import { cataloguePredicates, conjunction, relevance, searchParams, type Predica
 import { computeFacets } from './search/facets';
 import { parseSearch, type SearchQuery } from './search/search-query';
 import type { TrainingSession } from './training-session.entity';
+import { hydrate, selectColumns } from '../db/hydrate';
+import { namedQuery } from '../db/named-query';
 import { Training } from './training.entity';
 import { TrainingConnection, TrainingOrder, type TrainingFilter } from './training.types';
 import { visibleStatuses } from './training-visibility';
 
 export interface TrainingListArgs {
+  /** Whether the client asked for `totalCount` (then counted with the page, in one statement). */
+  withTotal?: boolean;
   search?: string | null;
   filter?: TrainingFilter | null;
   orderBy?: TrainingOrder | null;
@@ -57,19 +61,34 @@ function afterCursor(order: OrderSpec, { key, id }: KeysetPosition): Predicate {
   };
 }
 
-async function fetchPage(ctx: Context, predicates: Predicate[], order: OrderSpec, size: number, cursor: KeysetPosition | null) {
+interface PageRequest {
+  predicates: Predicate[];
+  order: OrderSpec;
+  size: number;
+  cursor: KeysetPosition | null;
+  /** Count the whole list in the same statement (an uncorrelated subquery, computed once). */
+  withTotal: boolean;
+}
+
+async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal }: PageRequest) {
+  const matching = conjunction(predicates);
   const where = conjunction(cursor ? [...predicates, afterCursor(order, cursor)] : predicates);
-  const { entities, raw } = await ctx.db
-    .getRepository(Training)
-    .createQueryBuilder('t')
-    .where(where.sql, where.params)
-    .addSelect(`(${order.expression})::text`, 'sort_key')
-    .setParameters(order.params ?? {})
-    .orderBy(order.expression, order.direction, 'NULLS LAST')
-    .addOrderBy('t.id', order.direction)
-    .limit(size + 1)
-    .getRawAndEntities<{ sort_key: string | null }>();
-  return entities.map((training, index) => ({ training, key: raw[index].sort_key }));
+  // Hand-written rather than built by TypeORM's query builder: this is the hottest query.
+  const total = withTotal ? `, (SELECT count(*) FROM training t WHERE ${matching.sql})::int AS total_count` : '';
+  const rows = await namedQuery<Record<string, unknown> & { sort_key: string | null; total_count?: number }>(
+    ctx.db,
+    `SELECT ${selectColumns(ctx.db, Training, 't')}, (${order.expression})::text AS sort_key${total}
+     FROM training t WHERE ${where.sql}
+     ORDER BY ${order.expression} ${order.direction} NULLS LAST, t.id ${order.direction}
+     LIMIT ${size + 1}`,
+    { ...matching.params, ...where.params, ...order.params },
+  );
+  const trainings = hydrate(ctx.db, Training, rows);
+  return {
+    rows: trainings.map((training, index) => ({ training, key: rows[index].sort_key })),
+    // With no row on this page the subquery did not run; the count is then asked separately.
+    total: rows.length > 0 ? rows[0].total_count : undefined,
+  };
 }
 
 /** Trainings just read under the viewer's visibility: nested `session.training` needs no second read. */
@@ -94,12 +113,13 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
 
   const read = (current: SearchMode) => {
     const predicates = cataloguePredicates(ctx.viewer, args.filter, search, current);
-    return fetchPage(ctx, predicates, orderSpec(orderBy, search, current), size, cursor).then(rows => ({ rows, predicates }));
+    const order = orderSpec(orderBy, search, current);
+    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false }).then(page => ({ ...page, predicates }));
   };
-  let { rows, predicates } = await read(mode);
+  let { rows, total, predicates } = await read(mode);
   if (search && cursor === null && rows.length === 0) {
     mode = 'fuzzy';
-    ({ rows, predicates } = await read(mode));
+    ({ rows, total, predicates } = await read(mode));
   }
 
   primeVisible(ctx, rows.map(row => row.training));
@@ -107,7 +127,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const connection = toConnection(
     TrainingConnection,
     { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },
-    () => countTrainings(ctx, predicates),
+    () => (total !== undefined ? Promise.resolve(total) : countTrainings(ctx, predicates)),
   );
   connection.computeFacets = () => computeFacets(ctx, predicates);
   return connection;
@@ -115,7 +135,8 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
 
 async function countTrainings(ctx: Context, predicates: Predicate[]): Promise<number> {
   const where = conjunction(predicates);
-  return ctx.db.getRepository(Training).createQueryBuilder('t').where(where.sql, where.params).getCount();
+  const [{ count }] = await namedQuery<{ count: number }>(ctx.db, `SELECT count(*)::int AS count FROM training t WHERE ${where.sql}`, where.params);
+  return count;
 }
 
 export async function findTrainingBySlug(ctx: Context, slug: string): Promise<Training | null> {

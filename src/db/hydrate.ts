@@ -11,3 +11,18 @@ export function hydrate<T extends ObjectLiteral>(dataSource: DataSource, target:
     return entity;
   });
 }
+
+/**
+ * The select list of an entity for hand-written SQL over `alias`: its selectable columns, enum
+ * arrays cast to text[] (which `pg` parses; it leaves arrays of custom types as strings).
+ */
+export function selectColumns(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, alias: string): string {
+  return dataSource
+    .getMetadata(target)
+    .columns.filter(column => column.isSelect)
+    .map(column => {
+      const name = `${alias}."${column.databaseName}"`;
+      return column.type === 'enum' && column.isArray ? `${name}::text[] AS "${column.databaseName}"` : name;
+    })
+    .join(', ');
+}

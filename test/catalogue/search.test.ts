@@ -214,8 +214,8 @@ describe('facets', () => {
   test('facets are computed only when asked for', async () => {
     const without = await api.gql('{ trainings(first: 1) { totalCount } }');
     const withFacets = await api.gql('{ trainings(first: 1) { totalCount facets { certifying { count } } } }');
-    expect(without.statements).toBe(2); // the page and its count
-    expect(withFacets.statements).toBe(4); // + all facets in one statement, + the reference data they name
+    expect(without.statements).toBe(1); // the page, counted in the same statement
+    expect(withFacets.statements).toBe(2); // + all facets in one statement
   });
 });
 
@@ -229,6 +229,7 @@ describe('statements per request', () => {
   });
 
   test('a search page with facets costs the same for 5 and for 50 trainings', async () => {
+    await api.gql('{ trainings(first: 1) { edges { node { licence { code } } } } }'); // warm the reference data cache, as a running process has
     const page = `query($first: Int!) { trainings(search: "agents", first: $first) { totalCount
       facets { collections { count } partners { partner { slug } count } }
       edges { node { title partner { slug } collection { slug } licence { code } sessions(first: 3, upcoming: true) { edges { node { seatsLeft } } } } } } }`;

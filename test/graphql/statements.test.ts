@@ -25,6 +25,7 @@ const CATALOGUE_PAGE = `query($first: Int!) { trainings(first: $first) { totalCo
 } } } }`;
 
 test('SQL statements per request do not grow with page size', async () => {
+  await api.gql('{ trainings(first: 1) { edges { node { licence { code } } } } }'); // reference data are cached by the process: start from the same state
   const small = await api.gql(CATALOGUE_PAGE, { first: 5 });
   const large = await api.gql(CATALOGUE_PAGE, { first: 50 });
   expect(small.body.errors).toBeUndefined();
@@ -34,8 +35,9 @@ test('SQL statements per request do not grow with page size', async () => {
   expect(large.body.data.trainings.edges.every((e: any) => e.node.sessions.edges.length === 3)).toBe(true);
   expect(Number.isInteger(small.statements)).toBe(true);
   expect(large.statements).toBe(small.statements);
-  // page, count, reference data (licences, collections, partners), collection counts, sessions
-  expect(large.statements).toBe(5);
+  // the page with its count, the collection counts and every training's sessions (reference data
+  // (licences, collections, partners) are read once per process every 30 s, in one statement)
+  expect(large.statements).toBe(3);
 });
 
 test('a training sheet by slug costs a fixed number of statements whatever its session count', async () => {

@@ -25,8 +25,9 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/** Boots the app on a fresh test database (or on `env.DATABASE_URL`, which the caller then owns). */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = env.DATABASE_URL === undefined ? await createTestDatabase() : { url: env.DATABASE_URL, drop: async () => undefined };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',

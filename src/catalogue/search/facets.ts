@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Context } from '../../context';
+import { namedQuery } from '../../db/named-query';
 import { Modality } from '../catalogue.enums';
 import { Collection } from '../collection.entity';
 import { Partner } from '../partner.entity';
@@ -79,8 +80,7 @@ async function countFacets(ctx: Context, predicates: Predicate[]): Promise<Facet
     UNION ALL
     SELECT 'certifying', t.certifying::text, count(*)::int FROM training t WHERE ${certifying.sql} GROUP BY t.certifying`;
   const params = { ...collections.params, ...partners.params, ...modalities.params, ...certifying.params };
-  const [query, values] = ctx.db.driver.escapeQueryWithParameters(sql, params);
-  return ctx.db.query(query, values);
+  return namedQuery<FacetRow>(ctx.db, sql, params);
 }
 
 const byCountThen = <T>(tieBreak: (a: T, b: T) => number) => (a: T & { count: number }, b: T & { count: number }) =>

@@ -1,0 +1,191 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { generateInto, type GenerateReport } from './generate';
+import { workloads, type Request } from './workloads';
+
+interface AutocannonInstance extends PromiseLike<{ requests: { total: number }; duration: number; non2xx: number; errors: number }> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): void;
+}
+// autocannon ships no types; this is the part of its API the benchmark uses.
+const autocannon: (options: object) => AutocannonInstance = require('autocannon');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Measure {
+  workload: string;
+  target: 'api' | 'floor';
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p95: number; p99: number };
+  failedResponses: number;
+  sqlStatementsPerRequest: { min: number; max: number } | null;
+  serverRssMiB: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(2));
+}
+
+function rssMiB(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+function startServer(script: string, env: Record<string, string>, readyPattern: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', chunk => {
+      output += chunk;
+      const ready = readyPattern.exec(output);
+      if (ready) resolve({ child, url: ready[1] });
+    });
+    child.once('exit', code => reject(new Error(`${script} exited with ${code}: ${output}`)));
+  });
+}
+
+async function load(origin: string, requests: Request[], seconds: number, connections: number, child: ChildProcess, label: Omit<Measure, 'requests' | 'requestsPerSecond' | 'latencyMs' | 'failedResponses' | 'sqlStatementsPerRequest' | 'serverRssMiB'>): Promise<Measure> {
+  const latencies: number[] = [];
+  const statements: number[] = [];
+  let failed = 0;
+  const instance = autocannon({
+    url: origin,
+    connections,
+    duration: seconds,
+    requests: requests.map(request => ({
+      method: 'POST',
+      path: request.path,
+      headers: { 'content-type': 'application/json' },
+      body: request.body,
+      onResponse: (status: number, body: string, _context: unknown, headers: Record<string, string>) => {
+        if (status !== 200 || body.includes('"errors"')) failed += 1;
+        if (headers['x-sql-statements'] !== undefined) statements.push(Number(headers['x-sql-statements']));
+      },
+    })),
+  });
+  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    ...label,
+    requests: result.requests.total,
+    requestsPerSecond: Math.round(result.requests.total / seconds),
+    latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    failedResponses: failed + result.errors + result.non2xx,
+    sqlStatementsPerRequest: statements.length ? { min: Math.min(...statements), max: Math.max(...statements) } : null,
+    serverRssMiB: rssMiB(child),
+  };
+}
+
+async function catalogueState(url: string): Promise<{ trainings: number; slugs: string[]; postgres: string }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: [{ count }] } = await client.query(`SELECT count(*)::int AS count FROM training`).catch(() => ({ rows: [{ count: 0 }] }));
+    const { rows: slugs } = count
+      ? await client.query(`SELECT slug FROM training WHERE status = 'PUBLISHED' ORDER BY md5(slug) LIMIT 200`)
+      : { rows: [] };
+    const { rows: [{ server_version }] } = await client.query('SHOW server_version');
+    return { trainings: count, slugs: slugs.map(row => row.slug), postgres: server_version };
+  } finally {
+    await client.end();
+  }
+}
+
+function markdown(measures: Measure[], ratios: Record<string, number>): string {
+  const lines = [
+    '| workload | server | req/s | p50 ms | p90 ms | p95 ms | p99 ms | SQL/request | RSS MiB | failed |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...measures.map(m => {
+      const sql = m.sqlStatementsPerRequest
+        ? m.sqlStatementsPerRequest.min === m.sqlStatementsPerRequest.max ? `${m.sqlStatementsPerRequest.min}` : `${m.sqlStatementsPerRequest.min}–${m.sqlStatementsPerRequest.max}`
+        : '—';
+      return `| ${m.workload} | ${m.target} | ${m.requestsPerSecond} | ${m.latencyMs.p50} | ${m.latencyMs.p90} | ${m.latencyMs.p95} | ${m.latencyMs.p99} | ${sql} | ${m.serverRssMiB} | ${m.failedResponses} |`;
+    }),
+    '',
+    ...Object.entries(ratios).map(([workload, ratio]) => `${workload}: API throughput = ${(ratio * 100).toFixed(0)}% of the floor`),
+    'W4 (enrol): skipped until enrolment exists.',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      trainings: { type: 'string', default: '10000' },
+      'sessions-per-training': { type: 'string', default: '6' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '8' },
+    },
+  });
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.error('npm run bench needs DATABASE_URL: an empty (or previously benchmarked) PostgreSQL database, e.g.\n  createdb mentor_bench && DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentor_bench npm run bench');
+    process.exit(2);
+  }
+  const trainings = Number(values.trainings);
+  const seconds = Number(values.duration);
+  const connections = Number(values.connections);
+
+  let state = await catalogueState(databaseUrl);
+  let generated: GenerateReport | null = null;
+  if (state.trainings === 0) {
+    generated = await generateInto(databaseUrl, { trainings, sessionsPerTraining: Number(values['sessions-per-training']) });
+    console.log(`generated ${generated.trainings} trainings and ${generated.sessions} sessions in ${generated.seconds.toFixed(1)} s (not yet: ${generated.skipped.join(', ')})`);
+    state = await catalogueState(databaseUrl);
+  } else {
+    console.log(`reusing the ${state.trainings} trainings already in the database`);
+  }
+
+  const env = { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' };
+  const api = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false' }, /Mentor API ready at (\S+)\/graphql/);
+  const floor = await startServer('bench/floor.js', env, /Floor ready at (\S+)/);
+  const measures: Measure[] = [];
+  try {
+    for (const workload of workloads(state.slugs)) {
+      const targets = [{ target: 'api' as const, server: api, requests: workload.api }];
+      if (workload.floor) targets.push({ target: 'floor' as never, server: floor, requests: workload.floor });
+      for (const { target, server, requests } of targets) {
+        await load(server.url, requests, 2, connections, server.child, { workload: workload.id, target }); // warm-up
+        const measure = await load(server.url, requests, seconds, connections, server.child, { workload: workload.id, target });
+        console.log(`${workload.id} ${target}: ${measure.requestsPerSecond} req/s, p95 ${measure.latencyMs.p95} ms, ${measure.failedResponses} failed`);
+        measures.push(measure);
+      }
+    }
+  } finally {
+    api.child.kill('SIGTERM');
+    floor.child.kill('SIGTERM');
+  }
+
+  const rps = (workload: string, target: string) => measures.find(m => m.workload === workload && m.target === target)?.requestsPerSecond ?? NaN;
+  const ratios = Object.fromEntries(['W1', 'W3'].map(workload => [workload, rps(workload, 'api') / rps(workload, 'floor')]));
+  const report = {
+    date: new Date().toISOString(),
+    command: `DATABASE_URL=… npm run bench -- --trainings ${trainings} --duration ${seconds} --connections ${connections}`,
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: state.postgres },
+    data: { trainings: state.trainings, generated },
+    measures,
+    ratios,
+    skipped: ['W4 (enrol): no enrolment yet'],
+  };
+  await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${markdown(measures, ratios)}\n\nwritten to bench/results/latest.json`);
+  if (measures.some(m => m.failedResponses > 0)) process.exitCode = 1;
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
