@@ -7,7 +7,7 @@ import { Pool } from 'pg';
  * same process model as the API (one Node process, a pool of 10). It returns the same JSON the
  * GraphQL queries do, so the API/floor ratio prices what the framework layers cost.
  */
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10, options: '-c max_parallel_workers_per_gather=0' });
 
 const PAGE = `SELECT t.id, t.slug, t.title, t.modality, c.slug AS collection_slug, c.name AS collection_name,
     p.slug AS partner_slug, p.name AS partner_name, l.code AS licence_code, l.name AS licence_name

@@ -13,6 +13,7 @@ import { Partner } from './partner.entity';
 @Index('training_search_document_idx', { synchronize: false })
 @Index('training_search_text_trgm_idx', { synchronize: false })
 @Index('training_title_sort_idx', { synchronize: false })
+@Index('training_facets_idx', { synchronize: false })
 export class Training extends Node {
   @Field({ description: 'Readable identifier used in URLs; stable once published.' })
   @Column({ type: 'varchar', length: 200, unique: true })

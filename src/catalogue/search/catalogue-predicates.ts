@@ -16,8 +16,11 @@ export interface Predicate {
   facet?: FacetName;
 }
 
-/** Word similarity a misspelt word needs with a title or keyword ("teletravial" ~ "télétravail"). */
-const FUZZY_THRESHOLD = 0.5;
+/**
+ * Typo tolerance uses pg_trgm's `<%` (word similarity ≥ `pg_trgm.word_similarity_threshold`,
+ * 0.6 by default: "teletravial" ~ "télétravail" scores 0.67), which the trigram index serves.
+ */
+const FUZZY_QUERY = 'lower(mentor_unaccent(:searchText))';
 
 function tsquery(search: SearchQuery): string {
   return search.prefix
@@ -42,7 +45,7 @@ function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
   const sql =
     mode === 'fulltext'
       ? `t.search_document @@ ${tsquery(search)}`
-      : `word_similarity(lower(mentor_unaccent(:searchText)), t.search_text) >= ${FUZZY_THRESHOLD}`;
+      : `${FUZZY_QUERY} <% t.search_text`;
   return { sql, params: searchParams(search) };
 }
 
@@ -50,7 +53,7 @@ function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
 export function relevance(search: SearchQuery, mode: SearchMode): string {
   return mode === 'fulltext'
     ? `ts_rank_cd(t.search_document, ${tsquery(search)})`
-    : `word_similarity(lower(mentor_unaccent(:searchText)), t.search_text)`;
+    : `word_similarity(${FUZZY_QUERY}, t.search_text)`;
 }
 
 const OPEN_SESSION = `EXISTS (SELECT 1 FROM training_session os WHERE os.training_id = t.id AND NOT os.cancelled
