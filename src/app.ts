@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
+import { resolveJwtSecret } from './auth/secrets';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
@@ -17,6 +18,7 @@ import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
 
 export interface App {
+  readonly config: Config;
   /** e.g. http://127.0.0.1:4000/graphql */
   readonly url: string;
   readonly port: number;
@@ -62,7 +64,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
         production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ],
     });
-    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, exposeStatementCount: !production });
+    const jwtSecret = await resolveJwtSecret(config);
+    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, exposeStatementCount: !production });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {
@@ -72,6 +75,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const { port } = httpServer.address() as AddressInfo;
     let stopped: Promise<void> | null = null;
     return {
+      config,
       url: `http://localhost:${port}/graphql`,
       port,
       database,

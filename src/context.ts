@@ -18,6 +18,8 @@ export interface Context {
   readonly log: Logger;
   readonly db: DataSource;
   readonly viewer: Viewer;
+  /** Signs access tokens (JWT_SECRET, or the one generated in DATA_DIR). */
+  readonly jwtSecret: string;
   readonly loaders: Loaders;
 }
 

@@ -1,3 +1,5 @@
+import { RefreshToken } from '../accounts/refresh-token.entity';
+import { User } from '../accounts/user.entity';
 import { Collection } from '../catalogue/collection.entity';
 import { Licence } from '../catalogue/licence.entity';
 import { Partner } from '../catalogue/partner.entity';
@@ -7,4 +9,4 @@ import { FaqEntry } from '../content/faq-entry.entity';
 import { TourStep } from '../content/tour-step.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
-export const entities = [Collection, Partner, Licence, Training, TrainingSession, FaqEntry, TourStep];
+export const entities = [Collection, Partner, Licence, Training, TrainingSession, FaqEntry, TourStep, User, RefreshToken];

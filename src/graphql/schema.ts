@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { AccountResolver } from '../accounts/account.resolver';
 import { buildSchema } from 'type-graphql';
 import { ReferenceResolver } from '../catalogue/reference.resolver';
 import { SessionFieldsResolver } from '../catalogue/session-fields.resolver';
@@ -10,6 +11,7 @@ import { DateTimeScalar } from './scalars';
 
 export const resolvers = [
   NodeResolver,
+  AccountResolver,
   ReferenceResolver,
   TrainingResolver,
   TrainingFieldsResolver,

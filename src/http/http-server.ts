@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { ANONYMOUS } from '../auth/viewer';
+import { viewerOf } from '../auth/viewer';
 import { createContext, type Context, type RequestTrace } from '../context';
 import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
@@ -14,6 +14,7 @@ export interface HttpServerDeps {
   apollo: ApolloServer<Context>;
   db: DataSource;
   log: Logger;
+  jwtSecret: string;
   /** Reports SQL statements per request in `x-sql-statements` (development and tests; the benchmark reads it). */
   exposeStatementCount: boolean;
 }
@@ -51,7 +52,14 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
     response: await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
       context: async () =>
-        createContext({ requestId, trace, log: deps.log.child({ requestId }), db: deps.db, viewer: ANONYMOUS }),
+        createContext({
+          requestId,
+          trace,
+          log: deps.log.child({ requestId }),
+          db: deps.db,
+          viewer: viewerOf(req, deps.jwtSecret),
+          jwtSecret: deps.jwtSecret,
+        }),
     }),
     statements: tally,
   }));

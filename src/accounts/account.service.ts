@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_DAYS, signAccessToken } from '../auth/tokens';
+import { Partner } from '../catalogue/partner.entity';
+import type { Context } from '../context';
+import { DomainError } from '../graphql/errors';
+import type { RegisterInput } from './account.inputs';
+import { passwordWeakness } from './password-policy';
+import { RefreshToken } from './refresh-token.entity';
+import { User } from './user.entity';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOGIN_WINDOW_MINUTES = 15;
+const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: User;
+}
+
+const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Adresse e-mail ou mot de passe incorrect.');
+const invalidToken = () => new DomainError('INVALID_TOKEN', 'Jeton de rafraîchissement invalide ou expiré : reconnectez-vous.', ['refreshToken']);
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The partner whose e-mail domains include this address's domain (sub-domains included). */
+async function employerOf(manager: EntityManager, email: string): Promise<Partner | null> {
+  const domain = email.split('@')[1];
+  const partners = await manager.find(Partner);
+  return partners.find(partner => partner.emailDomains.some(owned => domain === owned || domain.endsWith(`.${owned}`))) ?? null;
+}
+
+async function openSession(ctx: Context, manager: EntityManager, user: User, familyId: string = randomUUID()): Promise<Session> {
+  const refresh = newRefreshToken();
+  await manager.insert(RefreshToken, {
+    userId: user.id,
+    familyId,
+    tokenHash: refresh.hash,
+    expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS),
+    revokedAt: null,
+  });
+  return {
+    accessToken: signAccessToken(ctx.jwtSecret, { userId: user.id }),
+    refreshToken: refresh.token,
+    expiresIn: ACCESS_TOKEN_SECONDS,
+    user,
+  };
+}
+
+function validateRegistration(input: RegisterInput, email: string): void {
+  if (!EMAIL.test(email) || email.length > 320) throw new DomainError('VALIDATION', 'Adresse e-mail invalide.', ['input', 'email']);
+  const displayName = input.displayName.trim();
+  if (displayName.length < 1 || displayName.length > 200) {
+    throw new DomainError('VALIDATION', 'Le nom affiché doit compter de 1 à 200 caractères.', ['input', 'displayName']);
+  }
+  const functions = input.functions ?? [];
+  if (functions.length > 20 || functions.some(entry => entry.trim() === '' || entry.length > 100)) {
+    throw new DomainError('VALIDATION', 'Fonctions : au plus 20, chacune de 1 à 100 caractères.', ['input', 'functions']);
+  }
+}
+
+export async function register(ctx: Context, input: RegisterInput): Promise<Session> {
+  const email = normaliseEmail(input.email);
+  validateRegistration(input, email);
+  const weakness = passwordWeakness(input.password, email);
+  if (weakness) throw new DomainError('WEAK_PASSWORD', weakness, ['input', 'password']);
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction(async manager => {
+    const employer = await employerOf(manager, email);
+    if (!employer) {
+      throw new DomainError('DOMAIN_NOT_ALLOWED', 'Cette adresse n’appartient à aucune administration partenaire de Mentor.', ['input', 'email']);
+    }
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({
+        email,
+        passwordHash,
+        displayName: input.displayName.trim(),
+        employerId: employer.id,
+        category: input.category ?? null,
+        functions: (input.functions ?? []).map(entry => entry.trim().toLowerCase()),
+      })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    if (inserted.raw.length === 0) throw new DomainError('EMAIL_TAKEN', 'Un compte existe déjà pour cette adresse.', ['input', 'email']);
+    const user = await manager.findOneByOrFail(User, { id: inserted.raw[0].id });
+    return openSession(ctx, manager, user);
+  });
+}
+
+/** Counts a failure for the account, in the database so that every API process shares the count. */
+async function recordFailure(manager: EntityManager, userId: string): Promise<void> {
+  const windowStart = `now() - interval '${LOGIN_WINDOW_MINUTES} minutes'`;
+  const restarts = `first_failed_login_at IS NULL OR first_failed_login_at < ${windowStart}`;
+  await manager.query(
+    `UPDATE user_account SET
+       failed_logins = CASE WHEN ${restarts} THEN 1 ELSE failed_logins + 1 END,
+       first_failed_login_at = CASE WHEN ${restarts} THEN now() ELSE first_failed_login_at END,
+       locked_until = CASE WHEN NOT (${restarts}) AND failed_logins + 1 >= $2
+         THEN now() + interval '${LOGIN_WINDOW_MINUTES} minutes' ELSE locked_until END
+     WHERE id = $1`,
+    [userId, MAX_FAILED_LOGINS],
+  );
+}
+
+export async function login(ctx: Context, rawEmail: string, password: string): Promise<Session> {
+  const email = normaliseEmail(rawEmail);
+  const found = await ctx.db
+    .getRepository(User)
+    .createQueryBuilder('u')
+    .addSelect('u.passwordHash')
+    .where('u.email = :email', { email })
+    .getOne();
+  if (found?.lockedUntil && found.lockedUntil > new Date()) {
+    throw new DomainError('TOO_MANY_ATTEMPTS', `Trop de tentatives : réessayez dans ${LOGIN_WINDOW_MINUTES} minutes.`);
+  }
+  const valid = await verifyPassword(found?.passwordHash ?? null, password);
+  if (!found) throw invalidCredentials();
+  if (!valid) {
+    await recordFailure(ctx.db.manager, found.id);
+    throw invalidCredentials();
+  }
+  return ctx.db.transaction(async manager => {
+    await manager.update(User, { id: found.id }, { failedLogins: 0, firstFailedLoginAt: null, lockedUntil: null });
+    return openSession(ctx, manager, found);
+  });
+}
+
+/**
+ * Exchanges a refresh token for a new pair. The old token is spent; presenting a spent token again
+ * means it leaked, so its whole family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+ */
+export async function refresh(ctx: Context, token: string): Promise<Session> {
+  const outcome = await ctx.db.transaction(async manager => {
+    const stored = await manager
+      .getRepository(RefreshToken)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.token_hash = :hash', { hash: hashRefreshToken(token) })
+      .getOne();
+    if (!stored || stored.expiresAt <= new Date()) return null;
+    if (stored.revokedAt) {
+      await manager.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [stored.familyId]);
+      return 'reused' as const;
+    }
+    await manager.update(RefreshToken, { id: stored.id }, { revokedAt: new Date() });
+    const user = await manager.findOneByOrFail(User, { id: stored.userId });
+    return openSession(ctx, manager, user, stored.familyId);
+  });
+  if (outcome === null || outcome === 'reused') throw invalidToken();
+  return outcome;
+}
+
+export async function logout(ctx: Context, token: string): Promise<{ loggedOut: boolean }> {
+  await ctx.db.transaction(manager =>
+    manager.query('UPDATE refresh_token SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashRefreshToken(token)]),
+  );
+  return { loggedOut: true };
+}

@@ -1,0 +1,53 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import { AgentCategory } from '../catalogue/catalogue.enums';
+import { Partner } from '../catalogue/partner.entity';
+import { Node } from '../graphql/node';
+
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A civil servant registered on Mentor.' })
+@Entity({ name: 'user_account' })
+export class User extends Node {
+  /** Trimmed and lower-cased at registration; unique. Exposed through a checked field resolver. */
+  @Column({ type: 'varchar', length: 320, unique: true })
+  email: string;
+
+  /** argon2id; never logged, never returned. */
+  @Column({ type: 'varchar', length: 200, select: false })
+  passwordHash: string;
+
+  @Field()
+  @Column({ type: 'varchar', length: 200 })
+  displayName: string;
+
+  @ManyToOne(() => Partner, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn()
+  employer?: Partner;
+
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  employerId: string | null;
+
+  @Field(() => AgentCategory, { nullable: true })
+  @Column({ type: 'enum', enum: AgentCategory, nullable: true })
+  category: AgentCategory | null;
+
+  @Field(() => [String])
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  functions: string[];
+
+  /** Failed logins in the current window, shared by every API process through the database. */
+  @Column({ type: 'int', default: 0 })
+  failedLogins: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  firstFailedLoginAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,19 @@
+import { DomainError, UserError } from './errors';
+
+export interface WithUserErrors {
+  userErrors: UserError[];
+}
+
+/**
+ * The one place where business refusals become `userErrors`: a mutation runs its service call
+ * through it; anything that is not a DomainError stays an error (masked outside development).
+ */
+export async function withUserErrors<T extends object>(work: () => Promise<T>): Promise<(T | Partial<T>) & WithUserErrors> {
+  try {
+    return { ...(await work()), userErrors: [] };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { userErrors: [Object.assign(new UserError(), { code: error.code, message: error.message, field: error.field })] } as Partial<T> &
+      WithUserErrors;
+  }
+}

@@ -1,0 +1,192 @@
+import jwt from 'jsonwebtoken';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+beforeAll(async () => {
+  api = await startTestApp();
+});
+afterAll(() => api.stop());
+
+const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) {
+  accessToken refreshToken expiresIn user { id displayName email employer { slug } category functions }
+  userErrors { field code message } } }`;
+const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
+  accessToken refreshToken user { id } userErrors { code message } } }`;
+const REFRESH = `mutation($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken userErrors { code } } }`;
+const ME = '{ me { id email displayName employer { slug } } }';
+const PASSWORD = 'Une phrase de passe solide';
+
+let counter = 0;
+const uniqueEmail = (domain = 'agriculture.gouv.fr') => `agent.${Date.now()}.${++counter}@${domain}`;
+const register = (input: Record<string, unknown>) => api.gql(REGISTER, { input: { password: PASSWORD, displayName: 'Camille Martin', ...input } });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const userCount = async () => (await api.sql('SELECT count(*)::int AS n FROM user_account'))[0].n as number;
+
+describe('register', () => {
+  test('creates an agent whose employer follows from the e-mail domain, and signs them in', async () => {
+    const { body } = await register({ email: '  Camille.MARTIN@Agriculture.Gouv.fr ', category: 'A', functions: ['Formateur'] });
+    expect(body.errors).toBeUndefined();
+    const payload = body.data.register;
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.user).toMatchObject({ displayName: 'Camille Martin', employer: { slug: 'maa' }, category: 'A', functions: ['formateur'] });
+    expect(payload.expiresIn).toBe(900);
+    const me = await api.gql(ME, undefined, bearer(payload.accessToken));
+    expect(me.body.data.me).toMatchObject({ id: payload.user.id, email: 'camille.martin@agriculture.gouv.fr', employer: { slug: 'maa' } });
+    const [row] = await api.sql(`SELECT password_hash FROM user_account WHERE email = 'camille.martin@agriculture.gouv.fr'`);
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(body)).not.toContain(PASSWORD);
+    expect(JSON.stringify(body)).not.toContain('argon2');
+  });
+
+  test('sub-domains of a partner domain are allowed', async () => {
+    const { body } = await register({ email: uniqueEmail('draaf.agriculture.gouv.fr') });
+    expect(body.data.register.user.employer.slug).toBe('maa');
+  });
+
+  test.each([
+    ['a duplicate under another case', () => ({ email: 'CAMILLE.martin@agriculture.gouv.fr' }), 'EMAIL_TAKEN', ['input', 'email']],
+    ['a domain of no partner', () => ({ email: uniqueEmail('gmail.com') }), 'DOMAIN_NOT_ALLOWED', ['input', 'email']],
+    ['a look-alike domain', () => ({ email: uniqueEmail('notagriculture.gouv.fr') }), 'DOMAIN_NOT_ALLOWED', ['input', 'email']],
+    ['a malformed e-mail', () => ({ email: 'pas-une-adresse' }), 'VALIDATION', ['input', 'email']],
+    ['an empty display name', () => ({ email: uniqueEmail(), displayName: '   ' }), 'VALIDATION', ['input', 'displayName']],
+    ['a short password', () => ({ email: uniqueEmail(), password: 'court' }), 'WEAK_PASSWORD', ['input', 'password']],
+    ['a common password', () => ({ email: uniqueEmail(), password: 'motdepasse123' }), 'WEAK_PASSWORD', ['input', 'password']],
+    ['the e-mail local part', () => ({ email: 'dominique.durand@agriculture.gouv.fr', password: 'Dominique.Durand2024' }), 'WEAK_PASSWORD', ['input', 'password']],
+  ])('refuses %s with a stable code, naming the field, and writes nothing', async (_, input, code, field) => {
+    const before = await userCount();
+    const { body } = await register(input());
+    expect(body.errors).toBeUndefined();
+    expect(body.data.register).toMatchObject({ accessToken: null, refreshToken: null, user: null });
+    expect(body.data.register.userErrors).toEqual([{ code, field, message: expect.any(String) }]);
+    expect(await userCount()).toBe(before);
+  });
+
+  test('two registrations racing for one address create one account', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all([register({ email }), register({ email: email.toUpperCase() })]);
+    const codes = results.map(r => r.body.data.register.userErrors.map((e: { code: string }) => e.code)).flat();
+    expect(codes).toEqual(['EMAIL_TAKEN']);
+    expect((await api.sql('SELECT count(*)::int AS n FROM user_account WHERE email = $1', [email]))[0].n).toBe(1);
+  });
+});
+
+describe('login', () => {
+  const email = uniqueEmail('fonction-publique.gouv.fr');
+  beforeAll(async () => {
+    await register({ email });
+  });
+
+  test('with the right password returns tokens', async () => {
+    const { body } = await api.gql(LOGIN, { email: email.toUpperCase(), password: PASSWORD });
+    expect(body.data.login.userErrors).toEqual([]);
+    expect(body.data.login.accessToken).toEqual(expect.any(String));
+  });
+
+  test('an unknown e-mail and a wrong password get the same answer', async () => {
+    const unknown = await api.gql(LOGIN, { email: uniqueEmail(), password: PASSWORD });
+    const wrong = await api.gql(LOGIN, { email, password: 'pas le bon mot de passe' });
+    expect(unknown.body.data.login).toEqual(wrong.body.data.login);
+    expect(wrong.body.data.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', message: expect.any(String) }]);
+    await api.sql('UPDATE user_account SET failed_logins = 0, first_failed_login_at = NULL WHERE email = $1', [email]);
+  });
+
+  test('after 5 failures the account is locked for 15 minutes, for every API process sharing the database', async () => {
+    const locked = uniqueEmail('numerique.gouv.fr');
+    await register({ email: locked });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const { body } = await api.gql(LOGIN, { email: locked, password: `mauvais mot de passe ${attempt}` });
+      expect(body.data.login.userErrors[0].code).toBe('INVALID_CREDENTIALS');
+    }
+    const sixth = await api.gql(LOGIN, { email: locked, password: PASSWORD });
+    expect(sixth.body.data.login.userErrors[0].code).toBe('TOO_MANY_ATTEMPTS');
+
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: `/tmp/mentor-second-${process.pid}`, DATABASE_URL: api.database.url, LOG_LEVEL: 'silent' });
+    const second = await createApp(config);
+    try {
+      const response = await fetch(second.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: LOGIN, variables: { email: locked, password: PASSWORD } }),
+      });
+      const body = (await response.json()) as { data: { login: { userErrors: { code: string }[] } } };
+      expect(body.data.login.userErrors[0].code).toBe('TOO_MANY_ATTEMPTS');
+    } finally {
+      await second.stop();
+    }
+    const [row] = await api.sql('SELECT locked_until > now() + interval \'14 minutes\' AS long_enough FROM user_account WHERE email = $1', [locked]);
+    expect(row.long_enough).toBe(true);
+  });
+});
+
+describe('access tokens', () => {
+  let session: { accessToken: string; refreshToken: string; user: { id: string } };
+  beforeAll(async () => {
+    session = (await register({ email: uniqueEmail('ira-lyon.gouv.fr') })).body.data.register;
+  });
+
+  const refused = async (token: string) => {
+    const { status, body } = await api.gql(ME, undefined, bearer(token));
+    expect(status).toBe(401);
+    expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.data?.me).toBeUndefined();
+  };
+
+  test('a valid token identifies its user; no token is anonymous', async () => {
+    expect((await api.gql(ME, undefined, bearer(session.accessToken))).body.data.me.id).toBe(session.user.id);
+    expect((await api.gql(ME)).body.data.me).toBeNull();
+  });
+
+  test('alg none is refused', async () => {
+    const [header, payload] = session.accessToken.split('.');
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    await refused(`${none}.${payload}.`);
+    await refused(`${header}.${payload}.`);
+  });
+
+  test('a token re-signed with a guessed secret is refused', async () => {
+    const claims = jwt.decode(session.accessToken) as jwt.JwtPayload;
+    await refused(jwt.sign(claims, 'secret', { algorithm: 'HS256' }));
+  });
+
+  test('an edited payload is refused', async () => {
+    const [header, payload, signature] = session.accessToken.split('.');
+    const edited = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: '00000000-0000-4000-8000-000000000000' };
+    await refused(`${header}.${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${signature}`);
+  });
+
+  test('expired and wrong-audience tokens are refused, as is garbage', async () => {
+    const secret = (await import('node:fs')).readFileSync(`${api.app.config.dataDir}/jwt-secret`, 'utf8').trim();
+    const base = { sub: (jwt.decode(session.accessToken) as jwt.JwtPayload).sub, iss: 'mentor-api', aud: 'mentor-api' };
+    await refused(jwt.sign({ ...base, exp: Math.floor(Date.now() / 1000) - 60 }, secret, { algorithm: 'HS256' }));
+    await refused(jwt.sign({ ...base, aud: 'another-api' }, secret, { algorithm: 'HS256' }));
+    await refused(jwt.sign({ ...base, iss: 'someone-else' }, secret, { algorithm: 'HS256' }));
+    const control = await api.gql(ME, undefined, bearer(jwt.sign(base, secret, { algorithm: 'HS256' })));
+    expect(control.body).toEqual({ data: { me: expect.objectContaining({ id: session.user.id }) } });
+    await refused('garbage');
+  });
+});
+
+describe('refresh tokens', () => {
+  test('rotate on every use; reusing a rotated token revokes its whole family', async () => {
+    const first = (await register({ email: uniqueEmail('finances.gouv.fr') })).body.data.register;
+    const second = (await api.gql(REFRESH, { token: first.refreshToken })).body.data.refreshToken;
+    expect(second.userErrors).toEqual([]);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+
+    const reuse = await api.gql(REFRESH, { token: first.refreshToken });
+    expect(reuse.body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    // The family is revoked: the token issued by the legitimate rotation no longer works either.
+    const afterReuse = await api.gql(REFRESH, { token: second.refreshToken });
+    expect(afterReuse.body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+  });
+
+  test('logout revokes the refresh token; unknown tokens are INVALID_TOKEN', async () => {
+    const session = (await register({ email: uniqueEmail('numerique.gouv.fr') })).body.data.register;
+    const out = await api.gql('mutation($t: String!) { logout(refreshToken: $t) { loggedOut userErrors { code } } }', { t: session.refreshToken });
+    expect(out.body.data.logout).toEqual({ loggedOut: true, userErrors: [] });
+    expect((await api.gql(REFRESH, { token: session.refreshToken })).body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    expect((await api.gql(REFRESH, { token: 'inconnu' })).body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+  });
+});
