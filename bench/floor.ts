@@ -73,7 +73,10 @@ async function trainingSheet(slug: string) {
     [slug],
   );
   if (!training) return { data: { training: null } };
-  const sessions = await pool.query(`SELECT * FROM training_session WHERE training_id = $1 ORDER BY starts_at, id LIMIT 100`, [training.id]);
+  const sessions = await pool.query(
+    `SELECT *, count(*) OVER ()::int AS total FROM training_session WHERE training_id = $1 ORDER BY starts_at, id LIMIT 100`,
+    [training.id],
+  );
   return {
     data: {
       training: {
@@ -89,7 +92,7 @@ async function trainingSheet(slug: string) {
         partner: { slug: training.partner_slug, name: training.partner_name },
         licence: { code: training.licence_code },
         sessions: {
-          totalCount: sessions.rowCount,
+          totalCount: sessions.rows[0]?.total ?? 0,
           edges: sessions.rows.map(session => ({
             node: {
               startsAt: session.starts_at.toISOString(),

@@ -69,7 +69,7 @@ async function load(origin: string, requests: Request[], seconds: number, connec
       headers: { 'content-type': 'application/json' },
       body: request.body,
       onResponse: (status: number, body: string, _context: unknown, headers: Record<string, string>) => {
-        if (status !== 200 || body.includes('"errors"')) failed += 1;
+        if (status !== 200 || (JSON.parse(body) as { errors?: unknown }).errors !== undefined) failed += 1;
         if (headers['x-sql-statements'] !== undefined) statements.push(Number(headers['x-sql-statements']));
       },
     })),

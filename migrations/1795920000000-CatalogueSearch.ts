@@ -27,6 +27,7 @@ export class CatalogueSearch1795920000000 implements MigrationInterface {
 
     await queryRunner.query(`ALTER TABLE "training"
       ADD "search_document" tsvector NOT NULL DEFAULT ''::tsvector,
+      ADD "search_prefix" tsvector NOT NULL DEFAULT ''::tsvector,
       ADD "search_text" text NOT NULL DEFAULT ''`);
     await queryRunner.query(`CREATE FUNCTION training_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -41,6 +42,9 @@ export class CatalogueSearch1795920000000 implements MigrationInterface {
           setweight(to_tsvector('french_unaccent', concat_ws(' ', array_to_string(NEW.objectives, ' '), NEW.audience,
             array_to_string(NEW.target_jobs, ' '), NEW.content)), 'C') ||
           setweight(to_tsvector('french_unaccent', concat_ws(' ', partner_text, collection_text)), 'D');
+        -- Unstemmed words, for prefixes: the French stem of "management" is "manag", which the
+        -- prefix "managem" would miss.
+        NEW.search_prefix := to_tsvector('simple', mentor_unaccent(concat_ws(' ', NEW.title, array_to_string(NEW.keywords, ' '), NEW.summary)));
         NEW.search_text := lower(mentor_unaccent(NEW.title || ' ' || array_to_string(NEW.keywords, ' ')));
         RETURN NEW;
       END $$`);
@@ -64,6 +68,7 @@ export class CatalogueSearch1795920000000 implements MigrationInterface {
     await queryRunner.query(`UPDATE training SET title = title`);
 
     await queryRunner.query(`CREATE INDEX "training_search_document_idx" ON "training" USING GIN ("search_document")`);
+    await queryRunner.query(`CREATE INDEX "training_search_prefix_idx" ON "training" USING GIN ("search_prefix")`);
     await queryRunner.query(`CREATE INDEX "training_search_text_trgm_idx" ON "training" USING GIN ("search_text" gin_trgm_ops)`);
     await queryRunner.query(`CREATE INDEX "training_title_sort_idx" ON "training" ((lower(mentor_unaccent("title")) COLLATE "C"), "id")`);
     await queryRunner.query(`CREATE INDEX "training_session_open_idx" ON "training_session" ("training_id", "starts_at")
@@ -78,13 +83,14 @@ export class CatalogueSearch1795920000000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "training_session_open_idx"`);
     await queryRunner.query(`DROP INDEX "training_title_sort_idx"`);
     await queryRunner.query(`DROP INDEX "training_search_text_trgm_idx"`);
+    await queryRunner.query(`DROP INDEX "training_search_prefix_idx"`);
     await queryRunner.query(`DROP INDEX "training_search_document_idx"`);
     await queryRunner.query(`DROP TRIGGER collection_search_refresh ON collection`);
     await queryRunner.query(`DROP TRIGGER partner_search_refresh ON partner`);
     await queryRunner.query(`DROP FUNCTION training_search_refresh_owner()`);
     await queryRunner.query(`DROP TRIGGER training_search_refresh ON training`);
     await queryRunner.query(`DROP FUNCTION training_search_refresh()`);
-    await queryRunner.query(`ALTER TABLE "training" DROP COLUMN "search_text", DROP COLUMN "search_document"`);
+    await queryRunner.query(`ALTER TABLE "training" DROP COLUMN "search_text", DROP COLUMN "search_prefix", DROP COLUMN "search_document"`);
     await queryRunner.query(`DROP FUNCTION mentor_unaccent(text)`);
     await queryRunner.query(`DROP TEXT SEARCH CONFIGURATION french_unaccent`);
   }

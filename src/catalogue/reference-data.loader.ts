@@ -47,14 +47,27 @@ function readReferenceData(db: DataSource): Promise<ReferenceData> {
  */
 export function createReferenceLookups(db: DataSource) {
   let data: Promise<ReferenceData> | null = null;
+  let refreshed = false;
   const read = () => (data ??= readReferenceData(db));
-  const lookup = <T>(table: (reference: ReferenceData) => Map<string, T>): ReferenceLookup<T> => ({
-    load: async id => table(await read()).get(id) ?? null,
-    loadMany: async ids => {
-      const rows = table(await read());
-      return ids.flatMap(id => rows.get(id) ?? []);
-    },
-  });
+  // A row added since the process cached them: read again, once per request.
+  const readAfterMiss = () => {
+    if (!refreshed) {
+      refreshed = true;
+      cache.delete(db);
+      data = null;
+    }
+    return read();
+  };
+  const lookup = <T extends object>(table: (reference: ReferenceData) => Map<string, T>): ReferenceLookup<T> => {
+    const find = async (id: string): Promise<T | null> => table(await read()).get(id) ?? table(await readAfterMiss()).get(id) ?? null;
+    return {
+      load: find,
+      loadMany: async ids => {
+        const rows: (T | null)[] = await Promise.all(ids.map(find));
+        return rows.filter((row): row is T => row !== null);
+      },
+    };
+  };
   return {
     collectionById: lookup(reference => reference.collections),
     partnerById: lookup(reference => reference.partners),

@@ -12,6 +12,7 @@ import { Partner } from './partner.entity';
 @Index(['status', 'publishedAt'])
 @Index('training_search_document_idx', { synchronize: false })
 @Index('training_search_text_trgm_idx', { synchronize: false })
+@Index('training_search_prefix_idx', { synchronize: false })
 @Index('training_title_sort_idx', { synchronize: false })
 @Index('training_facets_idx', { synchronize: false })
 export class Training extends Node {
@@ -110,6 +111,10 @@ export class Training extends Node {
   /** Weighted French full-text document, written by the `training_search_refresh` trigger. */
   @Column({ type: 'tsvector', select: false, insert: false, update: false, default: () => "''" })
   searchDocument: string;
+
+  /** Unstemmed, unaccented words of title, keywords and summary, for search-as-you-type prefixes (same trigger). */
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, default: () => "''" })
+  searchPrefix: string;
 
   /** Title and keywords, unaccented and lower-cased, for trigram typo tolerance (same trigger). */
   @Column({ type: 'text', select: false, insert: false, update: false, default: () => "''" })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
 import { decodeCursor, pageSize, toPage, type KeysetPosition, type SortKeyType } from '../graphql/pagination';
@@ -37,7 +38,7 @@ const NEWEST: OrderSpec = { expression: 't.published_at', type: 'timestamptz', d
 function orderSpec(order: TrainingOrder, search: SearchQuery | null, mode: SearchMode): OrderSpec {
   switch (order) {
     case TrainingOrder.RELEVANCE:
-      return search ? { expression: relevance(search, mode), type: 'real', direction: 'DESC', params: searchParams(search) } : NEWEST;
+      return search ? { expression: relevance(mode), type: 'real', direction: 'DESC', params: searchParams(search) } : NEWEST;
     case TrainingOrder.NEWEST:
       return NEWEST;
     case TrainingOrder.TITLE:
@@ -73,8 +74,13 @@ interface PageRequest {
 async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal }: PageRequest) {
   const matching = conjunction(predicates);
   const where = conjunction(cursor ? [...predicates, afterCursor(order, cursor)] : predicates);
-  // Hand-written rather than built by TypeORM's query builder: this is the hottest query.
-  const total = withTotal ? `, (SELECT count(*) FROM training t WHERE ${matching.sql})::int AS total_count` : '';
+  // Hand-written rather than built by TypeORM's query builder: this is the hottest query. The
+  // total rides along: counted by the same scan on a first page, by a subquery after a cursor.
+  const total = !withTotal
+    ? ''
+    : cursor
+      ? `, (SELECT count(*) FROM training t WHERE ${matching.sql})::int AS total_count`
+      : ', (count(*) OVER ())::int AS total_count';
   const rows = await namedQuery<Record<string, unknown> & { sort_key: string | null; total_count?: number }>(
     ctx.db,
     `SELECT ${selectColumns(ctx.db, Training, 't')}, (${order.expression})::text AS sort_key${total}
@@ -105,7 +111,8 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const size = pageSize(args.first);
   const search = parseSearch(args.search);
   const orderBy = args.orderBy ?? (search ? TrainingOrder.RELEVANCE : TrainingOrder.NEWEST);
-  const list = `trainings:${orderBy}`;
+  // A cursor belongs to one list: this order, this search and these filters.
+  const list = `trainings:${orderBy}:${createHash('sha256').update(JSON.stringify([search?.text, args.filter])).digest('base64url').slice(0, 16)}`;
   // The sort key's type does not depend on the search mode, only on the order.
   const keyType = orderSpec(orderBy, search, 'fulltext').type;
   const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after, list, keyType);
@@ -117,7 +124,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
     return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false }).then(page => ({ ...page, predicates }));
   };
   let { rows, total, predicates } = await read(mode);
-  if (search && cursor === null && rows.length === 0) {
+  if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, search))) {
     mode = 'fuzzy';
     ({ rows, total, predicates } = await read(mode));
   }
@@ -131,6 +138,16 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   );
   connection.computeFacets = () => computeFacets(ctx, predicates);
   return connection;
+}
+
+/**
+ * Whether full text matches any training the viewer may see, filters aside: the typo fallback is
+ * for searches that find nothing at all, so that facets keep offering what the filters hide.
+ */
+async function fullTextFindsAnything(ctx: Context, search: SearchQuery): Promise<boolean> {
+  const where = conjunction(cataloguePredicates(ctx.viewer, null, search, 'fulltext'));
+  const [{ found }] = await namedQuery<{ found: boolean }>(ctx.db, `SELECT EXISTS (SELECT 1 FROM training t WHERE ${where.sql}) AS found`, where.params);
+  return found;
 }
 
 async function countTrainings(ctx: Context, predicates: Predicate[]): Promise<number> {

@@ -29,10 +29,25 @@ export type SortKeyType = 'timestamptz' | 'text' | 'real';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
+/** A real calendar date and time of day, years 1–9999 (what PostgreSQL's timestamptz accepts here). */
+function validTimestamp(key: string): boolean {
+  const match = TIMESTAMP.exec(key);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = key.split(/[- T:.+Z]/).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
+/** Within float4's normal range, as ts_rank and word_similarity values are. */
+function validReal(key: string): boolean {
+  const value = Number(key);
+  return key.trim() !== '' && Number.isFinite(value) && (value === 0 || (Math.abs(value) > 1e-37 && Math.abs(value) < 1e37));
+}
+
 const KEY_CHECKS: Record<SortKeyType, (key: string) => boolean> = {
-  timestamptz: key => TIMESTAMP.test(key) && !Number.isNaN(Date.parse(key.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))),
-  real: key => key.trim() !== '' && Number.isFinite(Number(key)),
-  text: key => key.length <= 1000,
+  timestamptz: validTimestamp,
+  real: validReal,
+  text: key => key.length <= 1000 && !key.includes('\u0000'),
 };
 
 /**

@@ -241,3 +241,84 @@ describe('statements per request', () => {
     expect(large.statements).toBe(small.statements);
   });
 });
+
+describe('review cases', () => {
+  test('search as you type finds words whose French stem differs from the prefix', async () => {
+    const full = await titles('formation');
+    const typed = await titles('formatio');
+    expect(full.length).toBeGreaterThan(0);
+    expect(typed).toEqual(expect.arrayContaining(full.filter(title => /formation/i.test(title))));
+    expect(await titles('psychosoc')).toEqual(expect.arrayContaining([
+      'Prévenir les risques psychosociaux : le rôle du manager',
+      "Risques psychosociaux : comprendre, repérer et agir en tant qu'agent",
+    ]));
+    expect(await titles('la mobil')).toEqual(expect.arrayContaining(['Préparer sa mobilité : bilan, projet et candidature']));
+  });
+
+  test('`or` keeps web-search precedence even when the query could end with a prefix', async () => {
+    const query = 'budget or comptable publique';
+    const [{ n }] = await api.sql(`SELECT count(*)::int AS n FROM training WHERE status = 'PUBLISHED'
+      AND search_document @@ websearch_to_tsquery('french_unaccent', $1)`, [query]);
+    const { body } = await api.gql(SEARCH, { search: query, first: 1 });
+    expect(n).toBeGreaterThan(0);
+    expect(body.data.trainings.totalCount).toBe(n);
+  });
+
+  test('facets stay honest when a filter hides every full-text match (no typo fallback then)', async () => {
+    const hidden = await facets({ search: 'marchés', filter: { collections: ['langues'] } });
+    expect(hidden.totalCount).toBe(0);
+    for (const { collection, count } of hidden.facets.collections.filter(c => c.count > 0)) {
+      const clicked = await api.gql(SEARCH, { search: 'marchés', first: 1, filter: { collections: [collection.slug] } });
+      expect(clicked.body.data.trainings.totalCount).toBe(count);
+    }
+    expect(sum(hidden.facets.collections)).toBeGreaterThan(0);
+  });
+
+  test('a typo-tolerant search with several matches pages through all of them once', async () => {
+    const all = await titles('psycosociaux');
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const first = await api.gql(SEARCH, { search: 'psycosociaux', first: 1 });
+    const next = await api.gql(SEARCH, { search: 'psycosociaux', first: 100, after: first.body.data.trainings.pageInfo.endCursor });
+    expect(next.body.errors).toBeUndefined();
+    const walked = [...first.body.data.trainings.edges, ...next.body.data.trainings.edges].map((e: any) => e.node.title);
+    expect(walked).toEqual(all);
+  });
+
+  test('typo tolerance honours exclusions', async () => {
+    const typo = await titles('managr');
+    expect(typo).toContain('Manager une équipe en télétravail');
+    expect(await titles('managr -télétravail')).not.toContain('Manager une équipe en télétravail');
+  });
+
+  test.each([
+    ['TITLE', (t: string[]) => t.map(x => x.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''))],
+  ])('a search ordered by %s comes in that order', async (orderBy, fold) => {
+    const ordered = fold(await titles('agents', { orderBy }));
+    expect(ordered.length).toBeGreaterThan(2);
+    expect(ordered).toEqual([...ordered].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
+  test('cursors with out-of-range keys, or from another search, are BAD_USER_INPUT', async () => {
+    const forge = (fields: object) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+    const page = await api.gql(SEARCH, { search: 'agents', first: 1 });
+    const list = JSON.parse(Buffer.from(page.body.data.trainings.pageInfo.endCursor, 'base64url').toString()).l as string;
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const key of ['1e50', '1e-50', 'NaN']) {
+      const { body } = await api.gql(SEARCH, { search: 'agents', first: 1, after: forge({ l: list, k: key, i: id }) });
+      expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const other = await api.gql(SEARCH, { search: 'marchés', first: 1, after: page.body.data.trainings.pageInfo.endCursor });
+    expect(other.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    const newest = await api.gql(SEARCH, { first: 1, orderBy: 'NEWEST' });
+    const newestList = JSON.parse(Buffer.from(newest.body.data.trainings.pageInfo.endCursor, 'base64url').toString()).l as string;
+    for (const key of ['0000-01-01 00:00:00', '2024-02-30 00:00:00+00', '2024-01-01 25:00:00+00']) {
+      const { body } = await api.gql(SEARCH, { first: 1, orderBy: 'NEWEST', after: forge({ l: newestList, k: key, i: id }) });
+      expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const title = await api.gql(SEARCH, { first: 1, orderBy: 'TITLE' });
+    const titleList = JSON.parse(Buffer.from(title.body.data.trainings.pageInfo.endCursor, 'base64url').toString()).l as string;
+    const nul = await api.gql(SEARCH, { first: 1, orderBy: 'TITLE', after: forge({ l: titleList, k: 'a\u0000b', i: id }) });
+    expect(nul.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -20,39 +20,48 @@ export interface Predicate {
  * Typo tolerance uses pg_trgm's `<%` (word similarity ≥ `pg_trgm.word_similarity_threshold`,
  * 0.6 by default: "teletravial" ~ "télétravail" scores 0.67), which the trigram index serves.
  */
-const FUZZY_QUERY = 'lower(mentor_unaccent(:searchText))';
+const FUZZY_QUERY = 'lower(mentor_unaccent(:searchFuzzy))';
 
-function tsquery(search: SearchQuery): string {
-  return search.prefix
-    ? `(websearch_to_tsquery('french_unaccent', :searchRest) && (websearch_to_tsquery('french_unaccent', :searchWord)
-        || to_tsquery('french_unaccent', :searchPrefix)))`
-    : `websearch_to_tsquery('french_unaccent', :searchText)`;
-}
+const FRENCH = `'french_unaccent'`;
 
 export function searchParams(search: SearchQuery): Record<string, unknown> {
   return {
     searchText: search.text,
-    ...(search.prefix && {
-      searchRest: search.prefix.rest,
-      searchWord: search.prefix.word,
-      // A bare word of letters and digits only: safe inside to_tsquery's syntax.
-      searchPrefix: `${search.prefix.word}:*`,
-    }),
+    searchFuzzy: search.fuzzyText,
+    searchExcluded: search.excluded,
+    ...(search.prefix && { searchRest: search.prefix.rest, searchWord: search.prefix.word }),
   };
 }
 
-function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
-  const sql =
-    mode === 'fulltext'
-      ? `t.search_document @@ ${tsquery(search)}`
-      : `${FUZZY_QUERY} <% t.search_text`;
-  return { sql, params: searchParams(search) };
+/**
+ * Full text: the whole query in web-search syntax; with a prefix, the rest of the query (which may
+ * be only stop words) and the last word either as a word or as the start of an unstemmed one.
+ */
+function fullText(search: SearchQuery): string {
+  if (!search.prefix) return `t.search_document @@ websearch_to_tsquery(${FRENCH}, :searchText)`;
+  // The word is letters and digits only (see parseSearch): safe inside to_tsquery's syntax.
+  const lastWord = `(t.search_document @@ websearch_to_tsquery(${FRENCH}, :searchWord)
+    OR t.search_prefix @@ to_tsquery('simple', mentor_unaccent(lower(:searchWord)) || ':*'))`;
+  if (search.prefix.rest === '') return lastWord;
+  const rest = `websearch_to_tsquery(${FRENCH}, :searchRest)`;
+  return `(numnode(${rest}) = 0 OR t.search_document @@ ${rest}) AND ${lastWord}`;
+}
+
+/** Excluded words, quotes and `or` play no part in similarity: "managr -teletravail" must not find télétravail. */
+function fuzzy(search: SearchQuery): string {
+  if (search.fuzzyText === '') return 'false';
+  const excluded = search.excluded === '' ? '' : ` AND NOT t.search_document @@ websearch_to_tsquery(${FRENCH}, :searchExcluded)`;
+  return `${FUZZY_QUERY} <% t.search_text${excluded}`;
+}
+
+export function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
+  return { sql: mode === 'fulltext' ? fullText(search) : fuzzy(search), params: searchParams(search) };
 }
 
 /** Relevance of a training for the search, higher first. */
-export function relevance(search: SearchQuery, mode: SearchMode): string {
+export function relevance(mode: SearchMode): string {
   return mode === 'fulltext'
-    ? `ts_rank_cd(t.search_document, ${tsquery(search)})`
+    ? `ts_rank_cd(t.search_document, websearch_to_tsquery(${FRENCH}, :searchText))`
     : `word_similarity(${FUZZY_QUERY}, t.search_text)`;
 }
 

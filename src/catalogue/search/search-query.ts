@@ -8,6 +8,10 @@ export interface SearchQuery {
   text: string;
   /** For search-as-you-type: the query without its last word, and that last word as a prefix. */
   prefix: { rest: string; word: string } | null;
+  /** The words to look for by trigram similarity when full text finds nothing (no exclusions, phrases' quotes or `or`). */
+  fuzzyText: string;
+  /** Excluded words (`-mot`), which similarity matches must not contain either, as `a or b`. */
+  excluded: string;
 }
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -34,10 +38,19 @@ export function parseSearch(raw: string | null | undefined): SearchQuery | null 
   }
   const words = text.split(' ');
   const last = words.at(-1)!;
-  const beforeLast = words.at(-2)?.toLowerCase();
+  const hasOr = words.some(word => word.toLowerCase() === 'or');
   const insidePhrase = (text.match(/"/g)?.length ?? 0) % 2 === 1;
   // A bare last word also matches as a prefix ("télétrav" finds "télétravail"), unless it ends a
-  // phrase, is excluded (-mot) or is one side of an `or`, where a prefix would change the meaning.
-  const prefixable = BARE_WORD.test(last) && last.toLowerCase() !== 'or' && beforeLast !== 'or' && !insidePhrase;
-  return { text, prefix: prefixable ? { rest: words.slice(0, -1).join(' '), word: last } : null };
+  // phrase or is excluded (-mot), or the query has an `or` whose precedence the rewrite would change.
+  const prefixable = BARE_WORD.test(last) && !hasOr && !insidePhrase;
+  const fuzzyText = words
+    .filter(word => !word.startsWith('-') && word.toLowerCase() !== 'or')
+    .join(' ')
+    .replace(/"/g, '')
+    .trim();
+  const excluded = words
+    .filter(word => word.startsWith('-') && word.length > 1)
+    .map(word => word.slice(1).replace(/"/g, ''))
+    .join(' or ');
+  return { text, prefix: prefixable ? { rest: words.slice(0, -1).join(' '), word: last } : null, fuzzyText, excluded };
 }
