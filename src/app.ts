@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
+import { ensureAdmin } from './accounts/account.service';
 import { resolveJwtSecret } from './auth/secrets';
 import type { Config } from './config';
 import type { Context } from './context';
@@ -35,6 +36,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const database = await openDatabase(config, log);
   try {
     if (config.demoData) await loadDemoData(database.dataSource, log);
+    const { admin } = config;
+    if (admin) await database.dataSource.transaction(manager => ensureAdmin(manager, admin));
     const schema = await buildApiSchema();
     const development = config.nodeEnv === 'development';
     const production = config.nodeEnv === 'production';

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from './auth/viewer';
+import { createAccountLoaders } from './accounts/account.loaders';
 import { createCatalogueLoaders } from './catalogue/catalogue.loaders';
 import { createContentLoaders } from './content/content.loaders';
 
@@ -24,7 +25,7 @@ export interface Context {
 }
 
 function createLoaders(fields: Omit<Context, 'loaders'>) {
-  return { ...createCatalogueLoaders(fields.db, fields.viewer), ...createContentLoaders(fields.db) };
+  return { ...createCatalogueLoaders(fields.db, fields.viewer), ...createContentLoaders(fields.db), ...createAccountLoaders(fields.db) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,6 +1,10 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { AgentCategory } from '../catalogue/catalogue.enums';
+import { Partner } from '../catalogue/partner.entity';
+import { ConnectionType } from '../graphql/connection';
 import { UserError } from '../graphql/errors';
+import { Role } from './accounts.enums';
+import { AuditEntry } from './audit-entry.entity';
 import { User } from './user.entity';
 
 @InputType()
@@ -46,4 +50,62 @@ export class LogoutPayload {
 
   @Field(() => [UserError])
   userErrors: UserError[];
+}
+
+@ObjectType()
+export class UserPayload {
+  @Field(() => User, { nullable: true })
+  user?: User | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+/** What `updateProfile` may change; absent fields stay as they are. */
+export interface ProfileChanges {
+  displayName?: string | null;
+  category?: AgentCategory | null;
+  functions?: string[] | null;
+}
+
+@ObjectType({ description: 'A partner integration. Its secret is shown once, at creation.' })
+export class ApiClientInfo {
+  @Field()
+  clientId: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => Partner)
+  partner: Partner;
+
+  @Field(() => [String])
+  scopes: string[];
+
+  @Field(() => Date, { nullable: true })
+  revokedAt: Date | null;
+}
+
+@ObjectType()
+export class ApiClientPayload {
+  @Field(() => ApiClientInfo, { nullable: true })
+  client?: ApiClientInfo | null;
+
+  @Field(() => String, { nullable: true, description: 'Shown once: only its hash is stored.' })
+  clientSecret?: string | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@ObjectType()
+export class AuditEntryConnection extends ConnectionType(AuditEntry, 'AuditEntry') {}
+
+@ObjectType('RoleGrant', { description: 'A role and, for EDITOR and HR_CORRESPONDENT, the partner it applies to.' })
+export class RoleGrantView {
+  @Field(() => Role)
+  role: Role;
+
+  @Field(() => Partner, { nullable: true })
+  partner: Partner | null;
 }

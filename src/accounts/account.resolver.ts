@@ -1,10 +1,12 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { withUserErrors } from '../graphql/user-errors';
-import { AuthPayload, LogoutPayload, RegisterInput } from './account.inputs';
-import { login, logout, refresh, register } from './account.service';
-import { findUser } from './user.service';
+import { AgentCategory } from '../catalogue/catalogue.enums';
+import { AuthPayload, LogoutPayload, RegisterInput, RoleGrantView, UserPayload } from './account.inputs';
+import { login, logout, refresh, register, updateProfile } from './account.service';
+import { Role } from './accounts.enums';
+import { canReadEmail, findUser } from './user.service';
 import { User } from './user.entity';
 
 @Resolver(() => User)
@@ -34,9 +36,29 @@ export class AccountResolver {
     return ctx.viewer.userId ? findUser(ctx, ctx.viewer.userId) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner only (admins and HR correspondents later).' })
+  @Authorized()
+  @Mutation(() => UserPayload, { description: 'The signed-in user’s own profile.' })
+  updateProfile(
+    @Ctx() ctx: Context,
+    @Arg('displayName', () => String, { nullable: true }) displayName?: string | null,
+    @Arg('category', () => AgentCategory, { nullable: true }) category?: AgentCategory | null,
+    @Arg('functions', () => [String], { nullable: true }) functions?: string[] | null,
+  ): Promise<UserPayload> {
+    return withUserErrors(() => updateProfile(ctx, ctx.viewer.userId!, { displayName, category, functions }));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner, admins and HR correspondents of its employer; null otherwise.' })
   email(@Root() user: User, @Ctx() ctx: Context): string | null {
-    return ctx.viewer.userId === user.id ? user.email : null;
+    return canReadEmail(ctx.viewer, user) ? user.email : null;
+  }
+
+  @FieldResolver(() => [RoleGrantView], { description: 'AGENT first (every user is one), then the grants.' })
+  async roles(@Root() user: User, @Ctx() ctx: Context): Promise<RoleGrantView[]> {
+    const grants = await ctx.loaders.grantsByUser.load(user.id);
+    const views = await Promise.all(
+      grants.map(async grant => ({ role: grant.role, partner: grant.partnerId ? await ctx.loaders.partnerById.load(grant.partnerId) : null })),
+    );
+    return [{ role: Role.AGENT, partner: null }, ...views];
   }
 
   @FieldResolver(() => Partner, { nullable: true })

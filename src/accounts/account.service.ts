@@ -5,7 +5,8 @@ import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
-import type { RegisterInput } from './account.inputs';
+import type { ProfileChanges, RegisterInput } from './account.inputs';
+import { grantsOf } from './role.service';
 import { passwordWeakness } from './password-policy';
 import { RefreshToken } from './refresh-token.entity';
 import { User } from './user.entity';
@@ -46,23 +47,62 @@ async function openSession(ctx: Context, manager: EntityManager, user: User, fam
     revokedAt: null,
   });
   return {
-    accessToken: signAccessToken(ctx.jwtSecret, { userId: user.id }),
+    accessToken: signAccessToken(ctx.jwtSecret, user.id, await grantsOf(manager, user.id)),
     refreshToken: refresh.token,
     expiresIn: ACCESS_TOKEN_SECONDS,
     user,
   };
 }
 
-function validateRegistration(input: RegisterInput, email: string): void {
-  if (!EMAIL.test(email) || email.length > 320) throw new DomainError('VALIDATION', 'Adresse e-mail invalide.', ['input', 'email']);
-  const displayName = input.displayName.trim();
-  if (displayName.length < 1 || displayName.length > 200) {
-    throw new DomainError('VALIDATION', 'Le nom affiché doit compter de 1 à 200 caractères.', ['input', 'displayName']);
+function validateProfile(input: { displayName?: string | null; functions?: string[] | null }, path: string[]): void {
+  if (input.displayName !== undefined && input.displayName !== null) {
+    const displayName = input.displayName.trim();
+    if (displayName.length < 1 || displayName.length > 200) {
+      throw new DomainError('VALIDATION', 'Le nom affiché doit compter de 1 à 200 caractères.', [...path, 'displayName']);
+    }
   }
   const functions = input.functions ?? [];
   if (functions.length > 20 || functions.some(entry => entry.trim() === '' || entry.length > 100)) {
-    throw new DomainError('VALIDATION', 'Fonctions : au plus 20, chacune de 1 à 100 caractères.', ['input', 'functions']);
+    throw new DomainError('VALIDATION', 'Fonctions : au plus 20, chacune de 1 à 100 caractères.', [...path, 'functions']);
   }
+}
+
+function validateRegistration(input: RegisterInput, email: string): void {
+  if (!EMAIL.test(email) || email.length > 320) throw new DomainError('VALIDATION', 'Adresse e-mail invalide.', ['input', 'email']);
+  validateProfile({ ...input, displayName: input.displayName ?? '' }, ['input']);
+}
+
+export async function updateProfile(ctx: Context, userId: string, input: ProfileChanges): Promise<{ user: User }> {
+  validateProfile(input, []);
+  return ctx.db.transaction(async manager => {
+    await manager.update(User, { id: userId }, {
+      ...(input.displayName != null && { displayName: input.displayName.trim() }),
+      ...(input.category !== undefined && { category: input.category }),
+      ...(input.functions != null && { functions: input.functions.map(entry => entry.trim().toLowerCase()) }),
+    });
+    return { user: await manager.findOneByOrFail(User, { id: userId }) };
+  });
+}
+
+/** ADMIN_EMAIL / ADMIN_PASSWORD: make sure this account exists and is an admin (idempotent, at start). */
+export async function ensureAdmin(manager: EntityManager, admin: { email: string; password: string }): Promise<void> {
+  const email = normaliseEmail(admin.email);
+  let user = await manager.findOneBy(User, { email });
+  if (!user) {
+    const employer = await employerOf(manager, email);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({ email, passwordHash: await hashPassword(admin.password), displayName: 'Administrateur', employerId: employer?.id ?? null })
+      .orIgnore()
+      .execute();
+    user = await manager.findOneByOrFail(User, { email });
+  }
+  await manager.query(
+    `INSERT INTO role_grant (user_id, role, partner_id) VALUES ($1, 'ADMIN', NULL) ON CONFLICT DO NOTHING`,
+    [user.id],
+  );
 }
 
 export async function register(ctx: Context, input: RegisterInput): Promise<Session> {

@@ -1,6 +1,14 @@
+import { holds, type Viewer } from '../auth/viewer';
 import type { Context } from '../context';
+import { Role } from './accounts.enums';
 import { User } from './user.entity';
 
 export function findUser(ctx: Context, id: string): Promise<User | null> {
   return ctx.db.getRepository(User).findOneBy({ id });
+}
+
+/** Its owner, admins, and HR correspondents of the user's employer. */
+export function canReadEmail(viewer: Viewer, user: User): boolean {
+  if (viewer.userId === user.id || holds(viewer, Role.ADMIN)) return true;
+  return user.employerId !== null && viewer.grants.some(grant => grant.role === Role.HR_CORRESPONDENT && grant.partnerId === user.employerId);
 }

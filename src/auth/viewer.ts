@@ -1,13 +1,34 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
+import type { Role } from '../accounts/accounts.enums';
 import { verifyAccessToken } from './tokens';
 
-/** Who is calling: a signed-in user, or nobody. */
-export interface Viewer {
-  readonly userId: string | null;
+export interface Grant {
+  role: Role;
+  /** The partner (id) a scoped role applies to; null for global roles. */
+  partnerId: string | null;
 }
 
-export const ANONYMOUS: Viewer = Object.freeze({ userId: null });
+/** A partner integration calling with a client token. */
+export interface ClientIdentity {
+  id: string;
+  partnerId: string;
+  scopes: string[];
+}
+
+/** Who is calling: a signed-in user (with the role grants of their token), an API client, or nobody. */
+export interface Viewer {
+  readonly userId: string | null;
+  readonly grants: readonly Grant[];
+  readonly client: ClientIdentity | null;
+}
+
+export const ANONYMOUS: Viewer = Object.freeze({ userId: null, grants: [], client: null });
+
+/** Whether the viewer holds `role`, for `partnerId` when given (global grants cover every partner). */
+export function holds(viewer: Viewer, role: Role, partnerId?: string | null): boolean {
+  return viewer.grants.some(grant => grant.role === role && (partnerId === undefined || grant.partnerId === null || grant.partnerId === partnerId));
+}
 
 /**
  * No `Authorization` header means anonymous. A header with a token that does not verify (forged,
@@ -21,5 +42,6 @@ export function viewerOf(req: IncomingMessage, jwtSecret: string): Viewer {
   if (!claims) {
     throw new GraphQLError('Jeton d’accès invalide ou expiré.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   }
-  return Object.freeze({ userId: claims.userId });
+  if (claims.client) return Object.freeze({ userId: null, grants: [], client: claims.client });
+  return Object.freeze({ userId: claims.userId, grants: claims.grants, client: null });
 }

@@ -1,4 +1,7 @@
+import { ApiClient } from '../accounts/api-client.entity';
+import { AuditEntry } from '../accounts/audit-entry.entity';
 import { RefreshToken } from '../accounts/refresh-token.entity';
+import { RoleGrant } from '../accounts/role-grant.entity';
 import { User } from '../accounts/user.entity';
 import { Collection } from '../catalogue/collection.entity';
 import { Licence } from '../catalogue/licence.entity';
@@ -9,4 +12,17 @@ import { FaqEntry } from '../content/faq-entry.entity';
 import { TourStep } from '../content/tour-step.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
-export const entities = [Collection, Partner, Licence, Training, TrainingSession, FaqEntry, TourStep, User, RefreshToken];
+export const entities = [
+  Collection,
+  Partner,
+  Licence,
+  Training,
+  TrainingSession,
+  FaqEntry,
+  TourStep,
+  User,
+  RefreshToken,
+  RoleGrant,
+  ApiClient,
+  AuditEntry,
+];

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { AccountResolver } from '../accounts/account.resolver';
+import { AdminResolver } from '../accounts/admin.resolver';
+import { authChecker } from '../auth/auth-checker';
 import { buildSchema } from 'type-graphql';
 import { ReferenceResolver } from '../catalogue/reference.resolver';
 import { SessionFieldsResolver } from '../catalogue/session-fields.resolver';
@@ -12,6 +14,7 @@ import { DateTimeScalar } from './scalars';
 export const resolvers = [
   NodeResolver,
   AccountResolver,
+  AdminResolver,
   ReferenceResolver,
   TrainingResolver,
   TrainingFieldsResolver,
@@ -24,6 +27,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker,
     // Inputs are validated by the services, whose refusals become `userErrors` (the contract).
     validate: false,
   });

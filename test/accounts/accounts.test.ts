@@ -190,3 +190,18 @@ describe('refresh tokens', () => {
     expect((await api.gql(REFRESH, { token: 'inconnu' })).body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
   });
 });
+
+describe('updateProfile', () => {
+  test('changes the given fields only, validates them, and needs a signed-in user', async () => {
+    const session = (await register({ email: uniqueEmail(), category: 'B' })).body.data.register;
+    const update = `mutation($displayName: String, $functions: [String!]) { updateProfile(displayName: $displayName, functions: $functions) {
+      user { displayName category functions } userErrors { code field } } }`;
+    const changed = await api.gql(update, { displayName: ' Camille M. ', functions: ['Acheteur'] }, bearer(session.accessToken));
+    expect(changed.body.data.updateProfile).toEqual({ user: { displayName: 'Camille M.', category: 'B', functions: ['acheteur'] }, userErrors: [] });
+    const refused = await api.gql(update, { displayName: '' }, bearer(session.accessToken));
+    expect(refused.body.data.updateProfile).toEqual({ user: null, userErrors: [{ code: 'VALIDATION', field: ['displayName'] }] });
+    const me = await api.gql('{ me { displayName } }', undefined, bearer(session.accessToken));
+    expect(me.body.data.me.displayName).toBe('Camille M.');
+    expect((await api.gql(update, { displayName: 'X' })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

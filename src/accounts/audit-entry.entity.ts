@@ -1,0 +1,31 @@
+import { Field, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { Node } from '../graphql/node';
+
+/** Who did what to what, and when: role changes, API clients, reviews, publications, archiving. */
+@ObjectType({ implements: Node, simpleResolvers: true })
+@Entity()
+@Index(['createdAt', 'id'])
+export class AuditEntry extends Node {
+  /** The acting user or API client, as "User:<uuid>" / "ApiClient:<uuid>"; null for the system. */
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  actor: string | null;
+
+  @Field({ description: 'e.g. ROLE_GRANTED, ROLE_REVOKED, API_CLIENT_CREATED, API_CLIENT_REVOKED.' })
+  @Column({ type: 'varchar', length: 100 })
+  action: string;
+
+  @Field({ description: 'What the action applied to, e.g. "User:<uuid>".' })
+  @Column({ type: 'varchar', length: 200 })
+  target: string;
+
+  @Field(() => GraphQLJSONObject)
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  details: Record<string, unknown>;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

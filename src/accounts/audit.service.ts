@@ -1,0 +1,34 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../context';
+import { toConnection } from '../graphql/connection';
+import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
+import { AuditEntry } from './audit-entry.entity';
+import { AuditEntryConnection } from './account.inputs';
+
+export type AuditAction = 'ROLE_GRANTED' | 'ROLE_REVOKED' | 'API_CLIENT_CREATED' | 'API_CLIENT_REVOKED';
+
+function actorOf(ctx: Context): string | null {
+  if (ctx.viewer.userId) return `User:${ctx.viewer.userId}`;
+  return ctx.viewer.client ? `ApiClient:${ctx.viewer.client.id}` : null;
+}
+
+/** Records an action in the caller's transaction: it is kept exactly when the action is. */
+export async function recordAudit(ctx: Context, manager: EntityManager, action: AuditAction, target: string, details: Record<string, unknown>) {
+  await manager.save(manager.create(AuditEntry, { actor: actorOf(ctx), action, target, details }));
+}
+
+const AUDIT_LIST = 'audit';
+
+/** Newest first, keyset-paged. */
+export async function listAudit(ctx: Context, first: number | null | undefined, after: string | null | undefined): Promise<AuditEntryConnection> {
+  const size = pageSize(first);
+  const query = ctx.db.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').limit(size + 1);
+  if (after !== null && after !== undefined) {
+    const cursor = decodeCursor(after, AUDIT_LIST, 'timestamptz');
+    query.where('(a.created_at, a.id) < (CAST(:key AS timestamptz), CAST(:id AS uuid))', { key: cursor.key, id: cursor.id });
+  }
+  const { entities, raw } = await query.addSelect('a.created_at::text', 'sort_key').getRawAndEntities<{ sort_key: string }>();
+  const keys = new Map(entities.map((entry, index) => [entry.id, raw[index].sort_key]));
+  const page = toPage(entities, size, AUDIT_LIST, entry => ({ key: keys.get(entry.id)!, id: entry.id }));
+  return toConnection(AuditEntryConnection, page, async () => ctx.db.getRepository(AuditEntry).count());
+}

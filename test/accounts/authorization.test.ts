@@ -1,0 +1,201 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const ADMIN = { email: 'admin@numerique.gouv.fr', password: 'Administrateur de Mentor 2026' };
+const PASSWORD = 'Une phrase de passe solide';
+let api: TestApp;
+
+const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } userErrors { code } } }`;
+const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+async function login(email: string, password = PASSWORD): Promise<{ token: string; id: string }> {
+  const { body } = await api.gql(LOGIN, { email, password });
+  expect(body.data.login.userErrors).toEqual([]);
+  return { token: body.data.login.accessToken, id: body.data.login.user.id };
+}
+
+async function registerAgent(email: string): Promise<string> {
+  const { body } = await api.gql(`mutation($input: RegisterInput!) { register(input: $input) { user { id } userErrors { code } } }`, {
+    input: { email, password: PASSWORD, displayName: email.split('@')[0] },
+  });
+  expect(body.data.register.userErrors).toEqual([]);
+  return body.data.register.user.id;
+}
+
+const GRANT = `mutation($userId: ID!, $role: Role!, $partner: String) { grantRole(userId: $userId, role: $role, partner: $partner) {
+  user { id roles { role partner { slug } } } userErrors { field code } } }`;
+const REVOKE = GRANT.replace(/grantRole/g, 'revokeRole');
+
+const tokens: Record<string, string | null> = { anonymous: null };
+let adminToken: string;
+
+beforeAll(async () => {
+  api = await startTestApp({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  adminToken = (await login(ADMIN.email, ADMIN.password)).token;
+  const people: [name: string, email: string, role: string | null, partner: string | null][] = [
+    ['agent', 'agent@agriculture.gouv.fr', null, null],
+    ['editor of another partner', 'editrice@agriculture.gouv.fr', 'EDITOR', 'dgafp'],
+    ['editorial committee', 'comite.editorial@fonction-publique.gouv.fr', 'EDITORIAL_COMMITTEE', null],
+    ['technical committee', 'comite.technique@numerique.gouv.fr', 'TECHNICAL_COMMITTEE', null],
+    ['HR correspondent', 'rh@agriculture.gouv.fr', 'HR_CORRESPONDENT', 'maa'],
+  ];
+  for (const [name, email, role, partner] of people) {
+    const id = await registerAgent(email);
+    if (role) {
+      const { body } = await api.gql(GRANT, { userId: id, role, partner }, bearer(adminToken));
+      expect(body.data.grantRole.userErrors).toEqual([]);
+    }
+    tokens[name] = (await login(email)).token;
+  }
+  tokens.admin = adminToken;
+  const clients = await api.gql(`mutation { with: createApiClient(partner: "maa", name: "SIRH MAA", scopes: ["hr:read", "catalogue:write"]) { client { clientId } clientSecret }
+    without: createApiClient(partner: "maa", name: "Portail", scopes: ["webhooks:manage"]) { client { clientId } clientSecret } }`, undefined, bearer(adminToken));
+  for (const kind of ['with', 'without'] as const) {
+    const { client, clientSecret } = clients.body.data[kind];
+    const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken userErrors { code } } }`,
+      { id: client.clientId, secret: clientSecret });
+    tokens[`API client ${kind} scope`] = issued.body.data.issueClientToken.accessToken;
+  }
+});
+afterAll(() => api.stop());
+
+const ADMIN_ONLY: [operation: string, query: string][] = [
+  ['grantRole', `mutation { grantRole(userId: "nope", role: ADMIN) { userErrors { code } } }`],
+  ['revokeRole', `mutation { revokeRole(userId: "nope", role: ADMIN) { userErrors { code } } }`],
+  ['createApiClient', `mutation { createApiClient(partner: "maa", name: "x", scopes: ["nope"]) { userErrors { code } } }`],
+  ['revokeApiClient', `mutation { revokeApiClient(clientId: "nope") { userErrors { code } } }`],
+  ['auditLog', `{ auditLog(first: 1) { totalCount } }`],
+];
+
+const ROLES = ['anonymous', 'agent', 'editor of another partner', 'editorial committee', 'technical committee', 'HR correspondent',
+  'API client with scope', 'API client without scope', 'admin'];
+
+describe('authorization matrix', () => {
+  const expected = (role: string, adminOnly: boolean) => {
+    if (role === 'anonymous') return 'UNAUTHENTICATED';
+    if (role.startsWith('API client')) return 'FORBIDDEN';
+    if (adminOnly && role !== 'admin') return 'FORBIDDEN';
+    return null;
+  };
+
+  for (const [operation, query] of ADMIN_ONLY) {
+    test.each(ROLES)(`${operation} as %s`, async role => {
+      const { body } = await api.gql(query, undefined, bearer(tokens[role]));
+      const code = expected(role, true);
+      if (code) {
+        expect(body.errors?.[0].extensions?.code).toBe(code);
+      } else {
+        expect(body.errors).toBeUndefined();
+      }
+    });
+  }
+
+  test.each(ROLES)('updateProfile as %s', async role => {
+    const { body } = await api.gql(`mutation { updateProfile(functions: ["formateur"]) { user { functions } userErrors { code } } }`,
+      undefined, bearer(tokens[role]));
+    const code = expected(role, false);
+    if (code) expect(body.errors?.[0].extensions?.code).toBe(code);
+    else expect(body.data.updateProfile).toEqual({ user: { functions: ['formateur'] }, userErrors: [] });
+  });
+});
+
+describe('role grants', () => {
+  let userId: string;
+  beforeAll(async () => {
+    userId = await registerAgent('futur.editeur@ira-lyon.gouv.fr');
+  });
+  const grant = async (variables: Record<string, unknown>, mutation = GRANT) =>
+    (await api.gql(mutation, { userId, ...variables }, bearer(adminToken))).body.data[mutation === GRANT ? 'grantRole' : 'revokeRole'];
+
+  test.each([
+    [{ role: 'EDITOR' }, 'VALIDATION', ['partner']],
+    [{ role: 'HR_CORRESPONDENT' }, 'VALIDATION', ['partner']],
+    [{ role: 'ADMIN', partner: 'maa' }, 'VALIDATION', ['partner']],
+    [{ role: 'AGENT' }, 'VALIDATION', ['role']],
+    [{ role: 'EDITOR', partner: 'nowhere' }, 'NOT_FOUND', ['partner']],
+    [{ role: 'EDITOR', partner: 'maa', userId: 'VXNlcjowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA' }, 'NOT_FOUND', ['userId']],
+  ])('refuses %p with %s and writes nothing', async (variables, code, field) => {
+    const before = await api.sql('SELECT (SELECT count(*) FROM role_grant)::int AS grants, (SELECT count(*) FROM audit_entry)::int AS audit');
+    const payload = await grant(variables);
+    expect(payload).toEqual({ user: null, userErrors: [{ code, field }] });
+    expect(await api.sql('SELECT (SELECT count(*) FROM role_grant)::int AS grants, (SELECT count(*) FROM audit_entry)::int AS audit')).toEqual(before);
+  });
+
+  test('grants once, revokes, and records both in the audit trail with the acting admin', async () => {
+    const first = await grant({ role: 'EDITOR', partner: 'ira-lyon' });
+    const again = await grant({ role: 'EDITOR', partner: 'ira-lyon' });
+    expect(again.user.roles).toEqual(first.user.roles);
+    expect(first.user.roles).toEqual([{ role: 'AGENT', partner: null }, { role: 'EDITOR', partner: { slug: 'ira-lyon' } }]);
+    const committee = await grant({ role: 'EDITORIAL_COMMITTEE' });
+    expect(committee.user.roles).toHaveLength(3);
+    const revoked = await grant({ role: 'EDITOR', partner: 'ira-lyon' }, REVOKE);
+    expect(revoked.user.roles).toEqual([{ role: 'AGENT', partner: null }, { role: 'EDITORIAL_COMMITTEE', partner: null }]);
+
+    const { body } = await api.gql('{ auditLog(first: 3) { totalCount edges { node { actor action target details } } } }', undefined, bearer(adminToken));
+    const [latest, middle, oldest] = body.data.auditLog.edges.map((edge: any) => edge.node);
+    const admin = (await login(ADMIN.email, ADMIN.password)).id;
+    const adminActor = `User:${Buffer.from(admin, 'base64url').toString().split(':')[1]}`;
+    expect(latest).toMatchObject({ action: 'ROLE_REVOKED', actor: adminActor, details: { role: 'EDITOR', partner: 'ira-lyon' } });
+    expect(middle).toMatchObject({ action: 'ROLE_GRANTED', details: { role: 'EDITORIAL_COMMITTEE', partner: null } });
+    expect(oldest).toMatchObject({ action: 'ROLE_GRANTED', details: { role: 'EDITOR', partner: 'ira-lyon' } });
+  });
+
+  test('new grants reach the token at the next login', async () => {
+    await grant({ role: 'TECHNICAL_COMMITTEE' });
+    const token = (await login('futur.editeur@ira-lyon.gouv.fr')).token;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims.grants).toEqual(expect.arrayContaining([{ role: 'TECHNICAL_COMMITTEE', partnerId: null }]));
+  });
+});
+
+describe('who reads an e-mail', () => {
+  test('its owner, admins and HR correspondents of the employer; nobody else', async () => {
+    const target = await registerAgent('lecture.email@agriculture.gouv.fr');
+    const query = `query($id: ID!) { node(id: $id) { ... on User { email } } }`;
+    const read = async (role: string) => (await api.gql(query, { id: target }, bearer(tokens[role]))).body.data.node?.email ?? null;
+    expect(await read('admin')).toBe('lecture.email@agriculture.gouv.fr');
+    expect(await read('HR correspondent')).toBe('lecture.email@agriculture.gouv.fr');
+    expect(await read('agent')).toBeNull();
+    expect(await read('editor of another partner')).toBeNull();
+    expect(await read('anonymous')).toBeNull();
+    const own = await login('lecture.email@agriculture.gouv.fr');
+    expect((await api.gql('{ me { email } }', undefined, bearer(own.token))).body.data.me.email).toBe('lecture.email@agriculture.gouv.fr');
+  });
+});
+
+describe('API clients', () => {
+  test('the secret is shown once and stored hashed; wrong or revoked credentials get no token', async () => {
+    const created = await api.gql(`mutation { createApiClient(partner: "dae", name: "Place des achats", scopes: ["catalogue:write"]) {
+      client { clientId name partner { slug } scopes revokedAt } clientSecret userErrors { code } } }`, undefined, bearer(adminToken));
+    const { client, clientSecret } = created.body.data.createApiClient;
+    expect(client).toMatchObject({ name: 'Place des achats', partner: { slug: 'dae' }, scopes: ['catalogue:write'], revokedAt: null });
+    const [stored] = await api.sql('SELECT secret_hash FROM api_client WHERE client_id = $1', [client.clientId]);
+    expect(stored.secret_hash).toMatch(/^\$argon2id\$/);
+    expect(stored.secret_hash).not.toContain(clientSecret);
+
+    const issue = (secret: string) => api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) {
+      accessToken expiresIn userErrors { code } } }`, { id: client.clientId, secret });
+    const good = (await issue(clientSecret)).body.data.issueClientToken;
+    expect(good).toMatchObject({ accessToken: expect.any(String), expiresIn: 900, userErrors: [] });
+    expect((await issue('wrong')).body.data.issueClientToken.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+
+    const revoked = await api.gql(`mutation($id: String!) { revokeApiClient(clientId: $id) { client { revokedAt } userErrors { code } } }`,
+      { id: client.clientId }, bearer(adminToken));
+    expect(revoked.body.data.revokeApiClient.client.revokedAt).toEqual(expect.any(String));
+    expect((await issue(clientSecret)).body.data.issueClientToken.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+
+    const audit = await api.sql(`SELECT action FROM audit_entry WHERE target LIKE 'ApiClient:%' ORDER BY created_at`);
+    expect(audit.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['API_CLIENT_CREATED', 'API_CLIENT_REVOKED']));
+  });
+
+  test('unknown scopes are VALIDATION, an unknown partner NOT_FOUND', async () => {
+    const { body } = await api.gql(`mutation { a: createApiClient(partner: "maa", name: "x", scopes: ["admin"]) { userErrors { code field } }
+      b: createApiClient(partner: "nowhere", name: "x", scopes: ["hr:read"]) { userErrors { code field } } }`, undefined, bearer(adminToken));
+    expect(body.data.a.userErrors).toEqual([{ code: 'VALIDATION', field: ['scopes'] }]);
+    expect(body.data.b.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['partner'] }]);
+  });
+});
+
+test('ADMIN_EMAIL / ADMIN_PASSWORD make sure that admin exists, idempotently', async () => {
+  const rows = await api.sql(`SELECT u.email, g.role FROM user_account u JOIN role_grant g ON g.user_id = u.id WHERE u.email = $1`, [ADMIN.email]);
+  expect(rows).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
+});
