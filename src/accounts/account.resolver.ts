@@ -6,7 +6,7 @@ import { AgentCategory } from '../catalogue/catalogue.enums';
 import { AuthPayload, LogoutPayload, RegisterInput, RoleGrantView, UserPayload } from './account.inputs';
 import { login, logout, refresh, register, updateProfile } from './account.service';
 import { Role } from './accounts.enums';
-import { canReadEmail, findUser } from './user.service';
+import { canSeeUser, findUser } from './user.service';
 import { User } from './user.entity';
 
 @Resolver(() => User)
@@ -49,7 +49,7 @@ export class AccountResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner, admins and HR correspondents of its employer; null otherwise.' })
   email(@Root() user: User, @Ctx() ctx: Context): string | null {
-    return canReadEmail(ctx.viewer, user) ? user.email : null;
+    return canSeeUser(ctx.viewer, user) ? user.email : null;
   }
 
   @FieldResolver(() => [RoleGrantView], { description: 'AGENT first (every user is one), then the grants.' })

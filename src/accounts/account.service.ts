@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_DAYS, signAccessToken } from '../auth/tokens';
@@ -137,42 +137,47 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
   });
 }
 
-/** Counts a failure for the account, in the database so that every API process shares the count. */
-async function recordFailure(manager: EntityManager, userId: string): Promise<void> {
-  const windowStart = `now() - interval '${LOGIN_WINDOW_MINUTES} minutes'`;
-  const restarts = `first_failed_login_at IS NULL OR first_failed_login_at < ${windowStart}`;
-  await manager.query(
-    `UPDATE user_account SET
-       failed_logins = CASE WHEN ${restarts} THEN 1 ELSE failed_logins + 1 END,
-       first_failed_login_at = CASE WHEN ${restarts} THEN now() ELSE first_failed_login_at END,
-       locked_until = CASE WHEN NOT (${restarts}) AND failed_logins + 1 >= $2
-         THEN now() + interval '${LOGIN_WINDOW_MINUTES} minutes' ELSE locked_until END
-     WHERE id = $1`,
-    [userId, MAX_FAILED_LOGINS],
-  );
-}
+type LoginOutcome = Session | 'locked' | 'invalid';
 
+/**
+ * One attempt at a time per address: the throttle row is locked for the whole check, so parallel
+ * attempts cannot outrun the count. Unknown addresses are counted too (a decoy hash is verified),
+ * so neither the answer, nor the lockout, nor the time tells whether an account exists.
+ */
 export async function login(ctx: Context, rawEmail: string, password: string): Promise<Session> {
   const email = normaliseEmail(rawEmail);
-  const found = await ctx.db
-    .getRepository(User)
-    .createQueryBuilder('u')
-    .addSelect('u.passwordHash')
-    .where('u.email = :email', { email })
-    .getOne();
-  if (found?.lockedUntil && found.lockedUntil > new Date()) {
-    throw new DomainError('TOO_MANY_ATTEMPTS', `Trop de tentatives : réessayez dans ${LOGIN_WINDOW_MINUTES} minutes.`);
-  }
-  const valid = await verifyPassword(found?.passwordHash ?? null, password);
-  if (!found) throw invalidCredentials();
-  if (!valid) {
-    await recordFailure(ctx.db.manager, found.id);
-    throw invalidCredentials();
-  }
-  return ctx.db.transaction(async manager => {
-    await manager.update(User, { id: found.id }, { failedLogins: 0, firstFailedLoginAt: null, lockedUntil: null });
-    return openSession(ctx, manager, found);
+  const emailHash = createHash('sha256').update(email).digest('hex');
+  const outcome = await ctx.db.transaction(async (manager): Promise<LoginOutcome> => {
+    await manager.query(
+      'INSERT INTO login_throttle (email_hash, failures, window_start) VALUES ($1, 0, now()) ON CONFLICT (email_hash) DO NOTHING',
+      [emailHash],
+    );
+    const [throttle]: { failures: number; in_window: boolean; locked: boolean }[] = await manager.query(
+      `SELECT failures, window_start > now() - interval '${LOGIN_WINDOW_MINUTES} minutes' AS in_window,
+         coalesce(locked_until > now(), false) AS locked
+       FROM login_throttle WHERE email_hash = $1 FOR UPDATE`,
+      [emailHash],
+    );
+    if (throttle.locked) return 'locked';
+    const user = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+    if (user && (await verifyPassword(user.passwordHash, password))) {
+      await manager.query('DELETE FROM login_throttle WHERE email_hash = $1', [emailHash]);
+      return openSession(ctx, manager, user);
+    }
+    if (!user) await verifyPassword(null, password);
+    const failures = throttle.in_window ? throttle.failures + 1 : 1;
+    await manager.query(
+      `UPDATE login_throttle SET failures = $2::int,
+         window_start = CASE WHEN $3::boolean THEN window_start ELSE now() END,
+         locked_until = CASE WHEN $2::int >= $4::int THEN now() + interval '${LOGIN_WINDOW_MINUTES} minutes' ELSE NULL END
+       WHERE email_hash = $1`,
+      [emailHash, failures, throttle.in_window, MAX_FAILED_LOGINS],
+    );
+    return 'invalid';
   });
+  if (outcome === 'locked') throw new DomainError('TOO_MANY_ATTEMPTS', `Trop de tentatives : réessayez dans ${LOGIN_WINDOW_MINUTES} minutes.`);
+  if (outcome === 'invalid') throw invalidCredentials();
+  return outcome;
 }
 
 /**

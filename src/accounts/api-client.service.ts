@@ -4,6 +4,7 @@ import { ACCESS_TOKEN_SECONDS, signClientToken } from '../auth/tokens';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
+import { toGlobalId } from '../graphql/global-id';
 import type { ApiClientInfo } from './account.inputs';
 import { ApiClient } from './api-client.entity';
 import { recordAudit } from './audit.service';
@@ -35,7 +36,7 @@ export async function createApiClient(ctx: Context, partnerSlug: string, rawName
       revokedAt: null,
     });
     await manager.insert(ApiClient, client);
-    await recordAudit(ctx, manager, 'API_CLIENT_CREATED', `ApiClient:${client.id}`, { partner: partner.slug, name, scopes: client.scopes });
+    await recordAudit(ctx, manager, 'API_CLIENT_CREATED', toGlobalId('ApiClient', client.id), { partner: partner.slug, name, scopes: client.scopes });
     return { client: info(client, partner), clientSecret: secret };
   });
 }
@@ -47,7 +48,7 @@ export async function revokeApiClient(ctx: Context, clientId: string) {
     if (!client.revokedAt) {
       client.revokedAt = new Date();
       await manager.update(ApiClient, { id: client.id }, { revokedAt: client.revokedAt });
-      await recordAudit(ctx, manager, 'API_CLIENT_REVOKED', `ApiClient:${client.id}`, {});
+      await recordAudit(ctx, manager, 'API_CLIENT_REVOKED', toGlobalId('ApiClient', client.id), {});
     }
     return { client: info(client, (await manager.findOneByOrFail(Partner, { id: client.partnerId }))) };
   });

@@ -8,7 +8,7 @@ import { Node } from '../graphql/node';
 @Entity()
 @Index(['createdAt', 'id'])
 export class AuditEntry extends Node {
-  /** The acting user or API client, as "User:<uuid>" / "ApiClient:<uuid>"; null for the system. */
+  /** The global id of the acting user or API client; null for the system. */
   @Field(() => String, { nullable: true })
   @Column({ type: 'varchar', length: 100, nullable: true })
   actor: string | null;
@@ -17,7 +17,7 @@ export class AuditEntry extends Node {
   @Column({ type: 'varchar', length: 100 })
   action: string;
 
-  @Field({ description: 'What the action applied to, e.g. "User:<uuid>".' })
+  @Field({ description: 'The global id of what the action applied to.' })
   @Column({ type: 'varchar', length: 200 })
   target: string;
 

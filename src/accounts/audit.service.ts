@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
+import { toGlobalId } from '../graphql/global-id';
 import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditEntryConnection } from './account.inputs';
@@ -8,8 +9,8 @@ import { AuditEntryConnection } from './account.inputs';
 export type AuditAction = 'ROLE_GRANTED' | 'ROLE_REVOKED' | 'API_CLIENT_CREATED' | 'API_CLIENT_REVOKED';
 
 function actorOf(ctx: Context): string | null {
-  if (ctx.viewer.userId) return `User:${ctx.viewer.userId}`;
-  return ctx.viewer.client ? `ApiClient:${ctx.viewer.client.id}` : null;
+  if (ctx.viewer.userId) return toGlobalId('User', ctx.viewer.userId);
+  return ctx.viewer.client ? toGlobalId('ApiClient', ctx.viewer.client.id) : null;
 }
 
 /** Records an action in the caller's transaction: it is kept exactly when the action is. */

@@ -3,6 +3,7 @@ import type { Grant } from '../auth/viewer';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
+import { toGlobalId } from '../graphql/global-id';
 import { localIdOf } from '../graphql/global-id';
 import { Role } from './accounts.enums';
 import { recordAudit } from './audit.service';
@@ -51,7 +52,7 @@ export async function grantRole(ctx: Context, userId: string, role: Role, partne
       .returning('id')
       .execute();
     if (inserted.raw.length > 0) {
-      await recordAudit(ctx, manager, 'ROLE_GRANTED', `User:${target.user.id}`, { role, partner: target.partner?.slug ?? null });
+      await recordAudit(ctx, manager, 'ROLE_GRANTED', toGlobalId('User', target.user.id), { role, partner: target.partner?.slug ?? null });
     }
     return { user: target.user };
   });
@@ -65,7 +66,7 @@ export async function revokeRole(ctx: Context, userId: string, role: Role, partn
       [target.user.id, role, target.partner?.id ?? null],
     );
     if (deleted[1] > 0) {
-      await recordAudit(ctx, manager, 'ROLE_REVOKED', `User:${target.user.id}`, { role, partner: target.partner?.slug ?? null });
+      await recordAudit(ctx, manager, 'ROLE_REVOKED', toGlobalId('User', target.user.id), { role, partner: target.partner?.slug ?? null });
     }
     return { user: target.user };
   });

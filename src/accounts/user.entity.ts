@@ -35,16 +35,6 @@ export class User extends Node {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   functions: string[];
 
-  /** Failed logins in the current window, shared by every API process through the database. */
-  @Column({ type: 'int', default: 0 })
-  failedLogins: number;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  firstFailedLoginAt: Date | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

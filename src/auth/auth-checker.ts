@@ -14,12 +14,16 @@ export function forbidden(): GraphQLError {
 /**
  * The one role check of the API (`@Authorized(...)` on resolvers): nobody signed in is
  * UNAUTHENTICATED; a user without any of the roles, or an API client, is FORBIDDEN. `@Authorized()`
- * without roles means any signed-in user. Partner scopes and object rights are checked in services.
+ * without roles means any signed-in user. The roles are read from the database (one loader query
+ * per request), not from the token: a revoked role stops working at once. Partner scopes and
+ * object rights are checked in services.
  */
-export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
+export const authChecker: AuthChecker<Context, Role> = async ({ context }, roles) => {
   const { viewer } = context;
   if (viewer.userId === null && viewer.client === null) throw unauthenticated();
   if (viewer.userId === null) throw forbidden();
-  if (roles.length > 0 && !viewer.grants.some(grant => roles.includes(grant.role))) throw forbidden();
+  if (roles.length === 0) return true;
+  const grants = await context.loaders.grantsByUser.load(viewer.userId);
+  if (!grants.some(grant => roles.includes(grant.role))) throw forbidden();
   return true;
 };

@@ -10,19 +10,19 @@ const ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface AccessClaims {
-  userId: string;
+  userId: string | null;
   grants: Grant[];
   client: ClientIdentity | null;
 }
 
 /** A user's access token, carrying their role grants (a change takes effect at the next refresh). */
 export function signAccessToken(secret: string, userId: string, grants: Grant[]): string {
-  return jwt.sign({ grants }, secret, { algorithm: ALGORITHM, expiresIn: ACCESS_TOKEN_SECONDS, issuer: ISSUER, audience: AUDIENCE, subject: userId });
+  return jwt.sign({ use: 'user', grants }, secret, { algorithm: ALGORITHM, expiresIn: ACCESS_TOKEN_SECONDS, issuer: ISSUER, audience: AUDIENCE, subject: userId });
 }
 
 /** An API client's access token: its partner and scopes. */
 export function signClientToken(secret: string, client: ClientIdentity): string {
-  return jwt.sign({ client: { partnerId: client.partnerId, scopes: client.scopes } }, secret, {
+  return jwt.sign({ use: 'client', client: { partnerId: client.partnerId, scopes: client.scopes } }, secret, {
     algorithm: ALGORITHM,
     expiresIn: ACCESS_TOKEN_SECONDS,
     issuer: ISSUER,
@@ -36,12 +36,15 @@ export function verifyAccessToken(secret: string, token: string): AccessClaims |
   try {
     const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
     if (typeof payload !== 'object' || typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
-    const client = payload.client as { partnerId: string; scopes: string[] } | undefined;
-    return {
-      userId: payload.sub,
-      grants: Array.isArray(payload.grants) ? (payload.grants as Grant[]) : [],
-      client: client ? { id: payload.sub, partnerId: client.partnerId, scopes: client.scopes } : null,
-    };
+    // The kind of token is explicit: a client token is never read as a user's, nor the reverse.
+    if (payload.use === 'user' && Array.isArray(payload.grants)) {
+      return { userId: payload.sub, grants: payload.grants as Grant[], client: null };
+    }
+    const client = payload.client as { partnerId?: unknown; scopes?: unknown } | undefined;
+    if (payload.use === 'client' && typeof client?.partnerId === 'string' && Array.isArray(client.scopes)) {
+      return { userId: null, grants: [], client: { id: payload.sub, partnerId: client.partnerId, scopes: client.scopes as string[] } };
+    }
+    return null;
   } catch {
     return null;
   }

@@ -42,6 +42,5 @@ export function viewerOf(req: IncomingMessage, jwtSecret: string): Viewer {
   if (!claims) {
     throw new GraphQLError('Jeton d’accès invalide ou expiré.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   }
-  if (claims.client) return Object.freeze({ userId: null, grants: [], client: claims.client });
-  return Object.freeze({ userId: claims.userId, grants: claims.grants, client: null });
+  return Object.freeze(claims);
 }

@@ -1,5 +1,6 @@
 import { ApiClient } from '../accounts/api-client.entity';
 import { AuditEntry } from '../accounts/audit-entry.entity';
+import { LoginThrottle } from '../accounts/login-throttle.entity';
 import { RefreshToken } from '../accounts/refresh-token.entity';
 import { RoleGrant } from '../accounts/role-grant.entity';
 import { User } from '../accounts/user.entity';
@@ -25,4 +26,5 @@ export const entities = [
   RoleGrant,
   ApiClient,
   AuditEntry,
+  LoginThrottle,
 ];

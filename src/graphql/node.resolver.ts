@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { findUser } from '../accounts/user.service';
+import { findVisibleUser } from '../accounts/user.service';
 import { findVisibleSession } from '../catalogue/training.service';
 import { findFaqEntry, findTourStep } from '../content/content.service';
 import type { Context } from '../context';
@@ -17,8 +17,7 @@ const finders: Record<string, NodeFinder> = {
   TrainingSession: findVisibleSession,
   FaqEntry: findFaqEntry,
   TourStep: findTourStep,
-  // Any signed-in user may resolve a user; `email` checks its readers itself.
-  User: (ctx, id) => (ctx.viewer.userId ? findUser(ctx, id) : Promise.resolve(null)),
+  User: findVisibleUser,
 };
 
 @Resolver()

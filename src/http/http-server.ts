@@ -98,7 +98,8 @@ export function createHttpServer(deps: HttpServerDeps): Server {
         {
           requestId,
           method: req.method,
-          path: req.url,
+          // Without the query string: GET variables may carry credentials.
+          path: (req.url ?? '').split('?')[0],
           status: res.statusCode,
           operationName: trace.operationName,
           sqlStatements: trace.sqlStatements,

@@ -89,7 +89,7 @@ describe('login', () => {
     const wrong = await api.gql(LOGIN, { email, password: 'pas le bon mot de passe' });
     expect(unknown.body.data.login).toEqual(wrong.body.data.login);
     expect(wrong.body.data.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', message: expect.any(String) }]);
-    await api.sql('UPDATE user_account SET failed_logins = 0, first_failed_login_at = NULL WHERE email = $1', [email]);
+    await api.sql('DELETE FROM login_throttle');
   });
 
   test('after 5 failures the account is locked for 15 minutes, for every API process sharing the database', async () => {
@@ -115,8 +115,31 @@ describe('login', () => {
     } finally {
       await second.stop();
     }
-    const [row] = await api.sql('SELECT locked_until > now() + interval \'14 minutes\' AS long_enough FROM user_account WHERE email = $1', [locked]);
+    const [row] = await api.sql(`SELECT locked_until > now() + interval '14 minutes' AS long_enough FROM login_throttle`);
     expect(row.long_enough).toBe(true);
+    await api.sql('DELETE FROM login_throttle');
+  });
+
+  test('parallel wrong passwords cannot outrun the count: at most 5 are checked', async () => {
+    const target = uniqueEmail('numerique.gouv.fr');
+    await register({ email: target });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => api.gql(LOGIN, { email: target, password: `mauvais mot de passe ${i}` })),
+    );
+    const codes = answers.map(answer => answer.body.data.login.userErrors[0].code);
+    expect(codes.filter(code => code === 'INVALID_CREDENTIALS')).toHaveLength(5);
+    expect(codes.filter(code => code === 'TOO_MANY_ATTEMPTS')).toHaveLength(7);
+    await api.sql('DELETE FROM login_throttle');
+  });
+
+  test('an unknown address is throttled like a real one: the lockout reveals nothing', async () => {
+    const unknown = uniqueEmail();
+    const codes: string[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      codes.push((await api.gql(LOGIN, { email: unknown, password: PASSWORD })).body.data.login.userErrors[0].code);
+    }
+    expect(codes).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'TOO_MANY_ATTEMPTS']);
+    await api.sql('DELETE FROM login_throttle');
   });
 });
 
@@ -158,13 +181,15 @@ describe('access tokens', () => {
 
   test('expired and wrong-audience tokens are refused, as is garbage', async () => {
     const secret = (await import('node:fs')).readFileSync(`${api.app.config.dataDir}/jwt-secret`, 'utf8').trim();
-    const base = { sub: (jwt.decode(session.accessToken) as jwt.JwtPayload).sub, iss: 'mentor-api', aud: 'mentor-api' };
+    const base = { use: 'user', grants: [], sub: (jwt.decode(session.accessToken) as jwt.JwtPayload).sub, iss: 'mentor-api', aud: 'mentor-api' };
     await refused(jwt.sign({ ...base, exp: Math.floor(Date.now() / 1000) - 60 }, secret, { algorithm: 'HS256' }));
     await refused(jwt.sign({ ...base, aud: 'another-api' }, secret, { algorithm: 'HS256' }));
     await refused(jwt.sign({ ...base, iss: 'someone-else' }, secret, { algorithm: 'HS256' }));
     const control = await api.gql(ME, undefined, bearer(jwt.sign(base, secret, { algorithm: 'HS256' })));
     expect(control.body).toEqual({ data: { me: expect.objectContaining({ id: session.user.id }) } });
     await refused('garbage');
+    // A client token's claims with a user's subject: the kind of token is explicit, so it is refused.
+    await refused(jwt.sign({ ...base, use: 'client' }, secret, { algorithm: 'HS256' }));
   });
 });
 
