@@ -26,7 +26,7 @@ export interface Session {
 const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Adresse e-mail ou mot de passe incorrect.');
 const invalidToken = () => new DomainError('INVALID_TOKEN', 'Jeton de rafraîchissement invalide ou expiré : reconnectez-vous.', ['refreshToken']);
 
-export function normaliseEmail(email: string): string {
+function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -3,11 +3,11 @@ import type { AuthChecker } from 'type-graphql';
 import type { Role } from '../accounts/accounts.enums';
 import type { Context } from '../context';
 
-export function unauthenticated(): GraphQLError {
+function unauthenticated(): GraphQLError {
   return new GraphQLError('Connectez-vous pour cette opération.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-export function forbidden(): GraphQLError {
+function forbidden(): GraphQLError {
   return new GraphQLError('Vos droits ne permettent pas cette opération.', { extensions: { code: 'FORBIDDEN' } });
 }
 

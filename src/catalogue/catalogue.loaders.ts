@@ -105,5 +105,3 @@ export function createCatalogueLoaders(db: DataSource, viewer: Viewer) {
     }),
   };
 }
-
-export type CatalogueLoaders = ReturnType<typeof createCatalogueLoaders>;

@@ -54,7 +54,7 @@ const KEY_CHECKS: Record<SortKeyType, (key: string) => boolean> = {
  * A cursor names the list it belongs to (`list`: e.g. "trainings:TITLE"), so that a cursor of
  * another list or order is refused rather than compared with the wrong sort key.
  */
-export function encodeCursor(list: string, position: KeysetPosition): string {
+function encodeCursor(list: string, position: KeysetPosition): string {
   const fields = { l: list, k: position.key, i: position.id, ...(position.mode && { m: position.mode }) };
   return Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
 }

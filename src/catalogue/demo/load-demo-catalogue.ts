@@ -12,7 +12,7 @@ import { stateAndProcurementTrainings } from './trainings-etat-achats';
 import { hrAndManagementTrainings } from './trainings-rh-management';
 import { valuesAndEcologyTrainings } from './trainings-valeurs-ecologie';
 
-export const demoTrainings: DemoTraining[] = [
+const demoTrainings: DemoTraining[] = [
   ...hrAndManagementTrainings,
   ...stateAndProcurementTrainings,
   ...agricultureAndDigitalTrainings,

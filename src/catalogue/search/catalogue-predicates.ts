@@ -54,7 +54,7 @@ function fuzzy(search: SearchQuery): string {
   return `${FUZZY_QUERY} <% t.search_text${excluded}`;
 }
 
-export function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
+function searchPredicate(search: SearchQuery, mode: SearchMode): Predicate {
   return { sql: mode === 'fulltext' ? fullText(search) : fuzzy(search), params: searchParams(search) };
 }
 
