@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { Viewer } from './auth/viewer';
+import type { Grant, Viewer } from './auth/viewer';
 import { createAccountLoaders } from './accounts/account.loaders';
 import { createCatalogueLoaders } from './catalogue/catalogue.loaders';
 import { createContentLoaders } from './content/content.loaders';
+import { createEnrolmentLoaders } from './enrolment/enrolment.loaders';
+import { createReviewLoaders } from './review/review.loaders';
 
 /** What the request log line reports beyond method, path and status; filled in as the request runs. */
 export interface RequestTrace {
@@ -11,6 +13,12 @@ export interface RequestTrace {
   operationName?: string;
   sqlStatements?: number;
 }
+
+export type Loaders = ReturnType<typeof createAccountLoaders> &
+  ReturnType<typeof createCatalogueLoaders> &
+  ReturnType<typeof createContentLoaders> &
+  ReturnType<typeof createEnrolmentLoaders> &
+  ReturnType<typeof createReviewLoaders>;
 
 /** Everything a request carries through resolvers and services; built once per request. */
 export interface Context {
@@ -22,14 +30,23 @@ export interface Context {
   /** Signs access tokens (JWT_SECRET, or the one generated in DATA_DIR). */
   readonly jwtSecret: string;
   readonly loaders: Loaders;
+  /**
+   * The signed-in user's role grants as the database holds them now (read once per request, so
+   * that a revoked role stops working at once); none for anonymous visitors and API clients.
+   */
+  grants(): Promise<readonly Grant[]>;
 }
 
-function createLoaders(fields: Omit<Context, 'loaders'>) {
-  return { ...createCatalogueLoaders(fields.db, fields.viewer), ...createContentLoaders(fields.db), ...createAccountLoaders(fields.db) };
-}
-
-export type Loaders = ReturnType<typeof createLoaders>;
-
-export function createContext(fields: Omit<Context, 'loaders'>): Context {
-  return { ...fields, loaders: createLoaders(fields) };
+export function createContext(fields: Omit<Context, 'loaders' | 'grants'>): Context {
+  const accountLoaders = createAccountLoaders(fields.db);
+  const { userId } = fields.viewer;
+  const grants = () => (userId === null ? Promise.resolve([]) : accountLoaders.grantsByUser.load(userId));
+  const loaders = {
+    ...accountLoaders,
+    ...createCatalogueLoaders(fields.db, grants),
+    ...createContentLoaders(fields.db),
+    ...createEnrolmentLoaders(fields.db),
+    ...createReviewLoaders(fields.db),
+  };
+  return { ...fields, loaders, grants };
 }

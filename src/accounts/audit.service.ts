@@ -6,7 +6,15 @@ import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditEntryConnection } from './account.inputs';
 
-export type AuditAction = 'ROLE_GRANTED' | 'ROLE_REVOKED' | 'API_CLIENT_CREATED' | 'API_CLIENT_REVOKED';
+export type AuditAction =
+  | 'ROLE_GRANTED'
+  | 'ROLE_REVOKED'
+  | 'API_CLIENT_CREATED'
+  | 'API_CLIENT_REVOKED'
+  | 'TRAINING_PUBLISHED'
+  | 'REVISION_PUBLISHED'
+  | 'TRAINING_ARCHIVED'
+  | 'SESSION_CANCELLED';
 
 function actorOf(ctx: Context): string | null {
   if (ctx.viewer.userId) return toGlobalId('User', ctx.viewer.userId);

@@ -7,7 +7,7 @@ function unauthenticated(): GraphQLError {
   return new GraphQLError('Connectez-vous pour cette opération.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-function forbidden(): GraphQLError {
+export function forbidden(): GraphQLError {
   return new GraphQLError('Vos droits ne permettent pas cette opération.', { extensions: { code: 'FORBIDDEN' } });
 }
 

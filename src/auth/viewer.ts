@@ -25,9 +25,14 @@ export interface Viewer {
 
 export const ANONYMOUS: Viewer = Object.freeze({ userId: null, grants: [], client: null });
 
-/** Whether the viewer holds `role`, for `partnerId` when given (global grants cover every partner). */
+/** Whether `grants` hold `role`, for `partnerId` when given (global grants cover every partner). */
+export function grantsInclude(grants: readonly Grant[], role: Role, partnerId?: string | null): boolean {
+  return grants.some(grant => grant.role === role && (partnerId === undefined || grant.partnerId === null || grant.partnerId === partnerId));
+}
+
+/** Whether the viewer's token holds `role` (see `Context.grants` for the roles held right now). */
 export function holds(viewer: Viewer, role: Role, partnerId?: string | null): boolean {
-  return viewer.grants.some(grant => grant.role === role && (partnerId === undefined || grant.partnerId === null || grant.partnerId === partnerId));
+  return grantsInclude(viewer.grants, role, partnerId);
 }
 
 /**

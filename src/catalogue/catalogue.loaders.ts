@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
-import type { Viewer } from '../auth/viewer';
+import type { DataSource } from 'typeorm';
+import type { Grant } from '../auth/viewer';
 import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
 import { hydrate } from '../db/hydrate';
 import { decodeCursor, toPage, type Page } from '../graphql/pagination';
@@ -8,26 +8,16 @@ import { TrainingStatus } from './catalogue.enums';
 import { createReferenceLookups } from './reference-data.loader';
 import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
-import { visibleStatuses } from './training-visibility';
+import { canSeeTraining, visibilityOf } from './training-visibility';
 
 /** Cursor list name of `Training.sessions` (ordered by start, then id). */
 export const SESSION_LIST = 'sessions';
-
-export interface SeatCounts {
-  taken: number;
-  waitlisted: number;
-}
 
 export interface SessionPageKey {
   trainingId: string;
   upcoming: boolean;
   size: number;
   after: string | null;
-}
-
-export interface SeatCounts {
-  taken: number;
-  waitlisted: number;
 }
 
 export interface SessionPage extends Page<TrainingSession> {
@@ -88,20 +78,24 @@ async function countPublishedByCollection(db: DataSource, collectionIds: readonl
   return collectionIds.map(id => counts.get(id) ?? 0);
 }
 
-export function createCatalogueLoaders(db: DataSource, viewer: Viewer) {
+export function createCatalogueLoaders(db: DataSource, grants: () => Promise<readonly Grant[]>) {
+  const trainingById = byIdLoader(db, Training);
   return {
     ...createReferenceLookups(db),
+    trainingById,
     /** Only trainings the viewer may see: a nested path never reveals a draft. */
-    visibleTrainingById: byIdLoader(db, Training, { status: In(visibleStatuses(viewer)) }),
+    visibleTrainingById: new DataLoader<string, Training | null>(
+      async ids => {
+        const [visibility, trainings] = await Promise.all([grants().then(visibilityOf), trainingById.loadMany(ids)]);
+        return trainings.map(training => (training instanceof Training && canSeeTraining(visibility, training) ? training : null));
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
     sessionById: byIdLoader(db, TrainingSession),
     sessionPage: new DataLoader<SessionPageKey, SessionPage, string>(keys => loadSessionPages(db, keys), {
       cacheKeyFn: key => JSON.stringify(key),
       maxBatchSize: MAX_BATCH,
     }),
     publishedTrainingCount: new DataLoader<string, number>(ids => countPublishedByCollection(db, ids), { maxBatchSize: MAX_BATCH }),
-    /** Seats held and places in line per session; none until the enrolment issue adds the table it counts. */
-    seatCounts: new DataLoader<string, SeatCounts>(async sessionIds => sessionIds.map(() => ({ taken: 0, waitlisted: 0 })), {
-      maxBatchSize: MAX_BATCH,
-    }),
   };
 }

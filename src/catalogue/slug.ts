@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss' };
 
 /** "Marchés publics : l’essentiel" → "marches-publics-l-essentiel" (French accents folded). */
@@ -10,4 +12,19 @@ export function slugify(text: string, maxLength = 120): string {
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, maxLength)
     .replace(/^-+|-+$/g, '');
+}
+
+/** `base`, or `base-2`, `base-3`… whichever is free first. */
+export async function freeSlug(manager: EntityManager, base: string): Promise<string> {
+  const rows: { slug: string }[] = await manager.query(`SELECT slug FROM training WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`]);
+  const taken = new Set(rows.map(row => row.slug));
+  if (!taken.has(base)) return base;
+  let suffix = 2;
+  while (taken.has(`${base}-${suffix}`)) suffix += 1;
+  return `${base}-${suffix}`;
+}
+
+export async function slugTaken(manager: EntityManager, slug: string, exceptTrainingId: string | null): Promise<boolean> {
+  const rows = await manager.query(`SELECT 1 FROM training WHERE slug = $1 AND id IS DISTINCT FROM $2`, [slug, exceptTrainingId]);
+  return rows.length > 0;
 }

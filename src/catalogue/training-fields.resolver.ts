@@ -4,42 +4,16 @@ import { toConnection } from '../graphql/connection';
 import { perPageItem } from '../graphql/complexity';
 import { decodeCursor, pageSize } from '../graphql/pagination';
 import { SESSION_LIST } from './catalogue.loaders';
-import { Collection } from './collection.entity';
-import { Licence } from './licence.entity';
 import { Partner } from './partner.entity';
 import { Training } from './training.entity';
 import { AudienceRule, TrainingSessionConnection } from './training.types';
 
-/** Relations of a training, each through a per-request loader so that a page costs a fixed number of statements. */
+/** Relations of a training beyond its sheet's (see SheetFieldsResolver), through per-request loaders. */
 @Resolver(() => Training)
 export class TrainingFieldsResolver {
-  @FieldResolver(() => Licence)
-  async licence(@Root() training: Training, @Ctx() ctx: Context): Promise<Licence> {
-    return (await ctx.loaders.licenceById.load(training.licenceId))!;
-  }
-
-  @FieldResolver(() => Collection)
-  async collection(@Root() training: Training, @Ctx() ctx: Context): Promise<Collection> {
-    return (await ctx.loaders.collectionById.load(training.collectionId))!;
-  }
-
   @FieldResolver(() => Partner)
   async partner(@Root() training: Training, @Ctx() ctx: Context): Promise<Partner> {
     return (await ctx.loaders.partnerById.load(training.partnerId))!;
-  }
-
-  @FieldResolver(() => [Partner], { description: 'Partners that co-fund the training.' })
-  coFunders(@Root() training: Training, @Ctx() ctx: Context): Promise<Partner[]> {
-    return ctx.loaders.partnerById.loadMany(training.coFunderIds);
-  }
-
-  @FieldResolver(() => AudienceRule, { description: 'Who may enrol; empty lists mean no restriction on that axis.' })
-  audienceRule(@Root() training: Training): AudienceRule {
-    return Object.assign(new AudienceRule(), {
-      partnerIds: training.audiencePartnerIds,
-      categories: training.audienceCategories,
-      functions: training.audienceFunctions,
-    });
   }
 
   @FieldResolver(() => TrainingSessionConnection, { complexity: perPageItem, description: 'Sessions, soonest first.' })

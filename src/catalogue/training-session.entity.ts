@@ -44,6 +44,10 @@ export class TrainingSession extends Node {
   @Column({ type: 'boolean', default: false })
   cancelled: boolean;
 
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

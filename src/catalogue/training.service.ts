@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
 import { decodeCursor, pageSize, toPage, type KeysetPosition, type SortKeyType } from '../graphql/pagination';
-import { cataloguePredicates, conjunction, relevance, searchParams, type Predicate, type SearchMode } from './search/catalogue-predicates';
+import { cataloguePredicates, conjunction, relevance, searchParams, type CatalogueScope, type Predicate, type SearchMode } from './search/catalogue-predicates';
 import { computeFacets } from './search/facets';
 import { parseSearch, type SearchQuery } from './search/search-query';
 import type { TrainingSession } from './training-session.entity';
@@ -10,7 +10,7 @@ import { hydrate, selectColumns } from '../db/hydrate';
 import { namedQuery } from '../db/named-query';
 import { Training } from './training.entity';
 import { TrainingConnection, TrainingOrder, type TrainingFilter } from './training.types';
-import { visibleStatuses } from './training-visibility';
+import { canSeeTraining, visibilityOf } from './training-visibility';
 
 export interface TrainingListArgs {
   /** Whether the client asked for `totalCount` (then counted with the page, in one statement). */
@@ -22,7 +22,7 @@ export interface TrainingListArgs {
   after?: string | null;
 }
 
-interface OrderSpec {
+export interface OrderSpec {
   /** SQL of the sort key over the alias `t`; ties are broken by id in the same direction. */
   expression: string;
   type: SortKeyType;
@@ -117,20 +117,34 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const keyType = orderSpec(orderBy, search, 'fulltext').type;
   const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after, list, keyType);
   let mode: SearchMode = cursor?.mode === 'fuzzy' ? 'fuzzy' : 'fulltext';
+  const scope = await catalogueScope(ctx);
 
   const read = (current: SearchMode) => {
-    const predicates = cataloguePredicates(ctx.viewer, args.filter, search, current);
+    const predicates = cataloguePredicates(scope, args.filter, search, current);
     const order = orderSpec(orderBy, search, current);
     return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false }).then(page => ({ ...page, predicates }));
   };
   let { rows, total, predicates } = await read(mode);
-  if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, search))) {
+  if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, scope, search))) {
     mode = 'fuzzy';
     ({ rows, total, predicates } = await read(mode));
   }
 
+  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined });
+}
+
+interface FetchedPage {
+  rows: { training: Training; key: string | null }[];
+  total: number | undefined;
+  predicates: Predicate[];
+  size: number;
+  list: string;
+  mode?: SearchMode;
+}
+
+function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode }: FetchedPage): TrainingConnection {
   primeVisible(ctx, rows.map(row => row.training));
-  const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(search && { mode }) }));
+  const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }));
   const connection = toConnection(
     TrainingConnection,
     { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },
@@ -140,12 +154,31 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   return connection;
 }
 
+export interface TrainingListSpec {
+  /** Names the list in its cursors, so that a cursor of another list is refused. */
+  list: string;
+  /** Conditions over `t`, visibility included: the caller's list may only hold what the viewer may see. */
+  predicates: Predicate[];
+  order: OrderSpec;
+  first?: number | null;
+  after?: string | null;
+  withTotal?: boolean;
+}
+
+/** A keyset-paged list of trainings other than the catalogue (a committee's review queue, say). */
+export async function listTrainingsWhere(ctx: Context, spec: TrainingListSpec): Promise<TrainingConnection> {
+  const size = pageSize(spec.first);
+  const cursor = spec.after === null || spec.after === undefined ? null : decodeCursor(spec.after, spec.list, spec.order.type);
+  const { rows, total } = await fetchPage(ctx, { predicates: spec.predicates, order: spec.order, size, cursor, withTotal: spec.withTotal ?? false });
+  return toTrainingConnection(ctx, { rows, total, predicates: spec.predicates, size, list: spec.list });
+}
+
 /**
  * Whether full text matches any training the viewer may see, filters aside: the typo fallback is
  * for searches that find nothing at all, so that facets keep offering what the filters hide.
  */
-async function fullTextFindsAnything(ctx: Context, search: SearchQuery): Promise<boolean> {
-  const where = conjunction(cataloguePredicates(ctx.viewer, null, search, 'fulltext'));
+async function fullTextFindsAnything(ctx: Context, scope: CatalogueScope, search: SearchQuery): Promise<boolean> {
+  const where = conjunction(cataloguePredicates(scope, null, search, 'fulltext'));
   const [{ found }] = await namedQuery<{ found: boolean }>(ctx.db, `SELECT EXISTS (SELECT 1 FROM training t WHERE ${where.sql}) AS found`, where.params);
   return found;
 }
@@ -156,14 +189,14 @@ async function countTrainings(ctx: Context, predicates: Predicate[]): Promise<nu
   return count;
 }
 
+async function catalogueScope(ctx: Context): Promise<CatalogueScope> {
+  return { userId: ctx.viewer.userId, visibility: visibilityOf(await ctx.grants()) };
+}
+
 export async function findTrainingBySlug(ctx: Context, slug: string): Promise<Training | null> {
-  const training = await ctx.db
-    .getRepository(Training)
-    .createQueryBuilder('t')
-    .where('t.slug = :slug', { slug })
-    .andWhere('t.status IN (:...statuses)', { statuses: visibleStatuses(ctx.viewer) })
-    .getOne();
-  if (training) primeVisible(ctx, [training]);
+  const training = await ctx.db.getRepository(Training).findOneBy({ slug });
+  if (!training || !canSeeTraining(visibilityOf(await ctx.grants()), training)) return null;
+  primeVisible(ctx, [training]);
   return training;
 }
 

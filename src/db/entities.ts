@@ -9,6 +9,9 @@ import { Licence } from '../catalogue/licence.entity';
 import { Partner } from '../catalogue/partner.entity';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
+import { Enrolment } from '../enrolment/enrolment.entity';
+import { Review } from '../review/review.entity';
+import { TrainingRevision } from '../review/training-revision.entity';
 import { FaqEntry } from '../content/faq-entry.entity';
 import { TourStep } from '../content/tour-step.entity';
 
@@ -27,4 +30,7 @@ export const entities = [
   ApiClient,
   AuditEntry,
   LoginThrottle,
+  TrainingRevision,
+  Review,
+  Enrolment,
 ];

@@ -14,6 +14,14 @@ export class DomainError extends Error {
   }
 }
 
+/** Several refusals of one input at once (every invalid field), so that a form can show them all. */
+export class InvalidInput extends DomainError {
+  constructor(readonly failures: DomainError[]) {
+    super(failures[0].code, failures[0].message, failures[0].field);
+    this.name = 'InvalidInput';
+  }
+}
+
 @ObjectType({ simpleResolvers: true, description: 'An expected refusal: clients switch on `code`.' })
 export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path of the input field at fault, if any.' })

@@ -3,6 +3,7 @@ import { findVisibleUser } from '../accounts/user.service';
 import { findVisibleSession } from '../catalogue/training.service';
 import { findFaqEntry, findTourStep } from '../content/content.service';
 import type { Context } from '../context';
+import { findReview, findRevision } from '../review/review-nodes';
 import { fromGlobalId } from './global-id';
 import { Node } from './node';
 
@@ -18,6 +19,8 @@ const finders: Record<string, NodeFinder> = {
   FaqEntry: findFaqEntry,
   TourStep: findTourStep,
   User: findVisibleUser,
+  Review: findReview,
+  TrainingRevision: findRevision,
 };
 
 @Resolver()

@@ -5,8 +5,12 @@ import { authChecker } from '../auth/auth-checker';
 import { buildSchema } from 'type-graphql';
 import { ReferenceResolver } from '../catalogue/reference.resolver';
 import { SessionFieldsResolver } from '../catalogue/session-fields.resolver';
+import { SheetFieldsResolver } from '../catalogue/sheet-fields.resolver';
 import { AudienceRuleResolver, TrainingFieldsResolver } from '../catalogue/training-fields.resolver';
 import { TrainingResolver } from '../catalogue/training.resolver';
+import { TrainingEditingResolver } from '../catalogue/training-editing.resolver';
+import { ReviewFieldsResolver, RevisionFieldsResolver, TrainingReviewFieldsResolver } from '../review/review-fields.resolver';
+import { ReviewResolver } from '../review/review.resolver';
 import { ContentResolver } from '../content/content.resolver';
 import { NodeResolver } from './node.resolver';
 import { DateTimeScalar } from './scalars';
@@ -17,9 +21,15 @@ export const resolvers = [
   AdminResolver,
   ReferenceResolver,
   TrainingResolver,
+  SheetFieldsResolver,
   TrainingFieldsResolver,
   AudienceRuleResolver,
   SessionFieldsResolver,
+  TrainingEditingResolver,
+  ReviewResolver,
+  TrainingReviewFieldsResolver,
+  RevisionFieldsResolver,
+  ReviewFieldsResolver,
   ContentResolver,
 ] as const;
 

@@ -1,4 +1,4 @@
-import { DomainError, UserError } from './errors';
+import { DomainError, InvalidInput, UserError } from './errors';
 
 export interface WithUserErrors {
   userErrors: UserError[];
@@ -13,7 +13,8 @@ export async function withUserErrors<T extends object>(work: () => Promise<T>): 
     return { ...(await work()), userErrors: [] };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { userErrors: [Object.assign(new UserError(), { code: error.code, message: error.message, field: error.field })] } as Partial<T> &
-      WithUserErrors;
+    const failures = error instanceof InvalidInput ? error.failures : [error];
+    const userErrors = failures.map(failure => Object.assign(new UserError(), { code: failure.code, message: failure.message, field: failure.field }));
+    return { userErrors } as Partial<T> & WithUserErrors;
   }
 }

@@ -1,6 +1,5 @@
-import type { Viewer } from '../../auth/viewer';
 import type { TrainingFilter } from '../training.types';
-import { requestedStatuses } from '../training-visibility';
+import { visibilityPredicate, type TrainingVisibility } from '../training-visibility';
 import type { SearchQuery } from './search-query';
 
 export type FacetName = 'collections' | 'partners' | 'modalities' | 'certifying';
@@ -68,17 +67,20 @@ export function relevance(mode: SearchMode): string {
 const OPEN_SESSION = `EXISTS (SELECT 1 FROM training_session os WHERE os.training_id = t.id AND NOT os.cancelled
   AND os.enrolment_opens_at <= now() AND os.enrolment_closes_at > now())`;
 
+/** Who is asking, as far as a catalogue request depends on it. */
+export interface CatalogueScope {
+  userId: string | null;
+  visibility: TrainingVisibility;
+}
+
 /** Every condition of a catalogue request: visibility, search and filters. */
 export function cataloguePredicates(
-  viewer: Viewer,
+  scope: CatalogueScope,
   filter: TrainingFilter | null | undefined,
   search: SearchQuery | null,
   mode: SearchMode,
 ): Predicate[] {
-  const statuses = requestedStatuses(viewer, filter?.statuses);
-  const predicates: Predicate[] = [
-    statuses.length ? { sql: 't.status = ANY(CAST(:statuses AS training_status_enum[]))', params: { statuses } } : { sql: 'false', params: {} },
-  ];
+  const predicates: Predicate[] = [visibilityPredicate(scope.visibility, filter?.statuses)];
   if (search) predicates.push(searchPredicate(search, mode));
   if (filter?.collections) {
     predicates.push({
@@ -104,7 +106,7 @@ export function cataloguePredicates(
     predicates.push({ sql: filter.hasOpenSession ? OPEN_SESSION : `NOT ${OPEN_SESSION}`, params: {} });
   }
   // Eligibility needs a signed-in agent; an anonymous visitor may enrol in nothing.
-  if (filter?.eligibleOnly && viewer.userId === null) predicates.push({ sql: 'false', params: {} });
+  if (filter?.eligibleOnly && scope.userId === null) predicates.push({ sql: 'false', params: {} });
   return predicates;
 }
 

@@ -1,0 +1,109 @@
+import type { EntityManager } from 'typeorm';
+import { recordAudit } from '../accounts/audit.service';
+import type { Grant } from '../auth/viewer';
+import type { Context } from '../context';
+import { cancelActiveEnrolments, promoteWaitlisted, seatsTaken } from '../enrolment/enrolment.service';
+import { DomainError } from '../graphql/errors';
+import { localIdOf, toGlobalId } from '../graphql/global-id';
+import { Refusals, validateInput } from '../graphql/validation';
+import { TrainingStatus } from './catalogue.enums';
+import type { SessionInput, SessionUpdateInput } from './session.inputs';
+import { invalidTransition, lockEditableTraining } from './training-editing.service';
+import { TrainingSession } from './training-session.entity';
+
+type Schedule = Pick<TrainingSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt'>;
+
+/** Dates that make sense together; each refusal names the field to correct. */
+function checkSchedule(schedule: Schedule): void {
+  const refusals = new Refusals();
+  if (schedule.endsAt <= schedule.startsAt) refusals.add('VALIDATION', 'La session doit finir après avoir commencé.', ['input', 'endsAt']);
+  if (schedule.enrolmentClosesAt > schedule.endsAt) {
+    refusals.add('VALIDATION', 'Les inscriptions doivent fermer au plus tard à la fin de la session.', ['input', 'enrolmentClosesAt']);
+  }
+  if (schedule.enrolmentOpensAt >= schedule.enrolmentClosesAt) {
+    refusals.add('VALIDATION', 'Les inscriptions doivent ouvrir avant de fermer.', ['input', 'enrolmentOpensAt']);
+  }
+  refusals.throwIfAny();
+}
+
+/** Sessions are operational: they change on drafts and live trainings alike, never on archived or rejected ones. */
+async function lockTrainingForSessions(manager: EntityManager, grants: readonly Grant[], trainingGlobalId: string, field: string[]) {
+  const training = await lockEditableTraining(manager, grants, trainingGlobalId, field);
+  if (training.status === TrainingStatus.ARCHIVED || training.status === TrainingStatus.REJECTED) {
+    throw invalidTransition(`Formation ${training.status === TrainingStatus.ARCHIVED ? 'archivée' : 'refusée'} : ses sessions ne changent plus.`);
+  }
+  return training;
+}
+
+/** The session and its training, both locked: enrolments take the same session lock, so seat counts hold. */
+async function lockSession(manager: EntityManager, grants: readonly Grant[], globalId: string): Promise<TrainingSession> {
+  const id = localIdOf(globalId, 'TrainingSession');
+  const found = id ? await manager.findOneBy(TrainingSession, { id }) : null;
+  if (!found) throw new DomainError('NOT_FOUND', 'Session introuvable.', ['id']);
+  await lockTrainingForSessions(manager, grants, toGlobalId('Training', found.trainingId), ['id']);
+  const session = await manager.findOneOrFail(TrainingSession, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
+  if (session.cancelled) throw invalidTransition('Session annulée : elle ne change plus.');
+  return session;
+}
+
+export async function createSession(ctx: Context, input: SessionInput): Promise<{ session: TrainingSession }> {
+  await validateInput(input, ['input']);
+  const grants = await ctx.grants();
+  return ctx.db.transaction(async manager => {
+    const training = await lockTrainingForSessions(manager, grants, input.trainingId, ['input', 'trainingId']);
+    const schedule: Schedule = {
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      enrolmentOpensAt: input.enrolmentOpensAt ?? new Date(),
+      enrolmentClosesAt: input.enrolmentClosesAt ?? input.startsAt,
+    };
+    checkSchedule(schedule);
+    const session = manager.create(TrainingSession, {
+      ...schedule,
+      trainingId: training.id,
+      capacity: input.capacity ?? null,
+      location: input.location?.trim() || null,
+    });
+    await manager.save(session);
+    return { session };
+  });
+}
+
+export async function updateSession(ctx: Context, globalId: string, input: SessionUpdateInput): Promise<{ session: TrainingSession }> {
+  await validateInput(input, ['input']);
+  const grants = await ctx.grants();
+  return ctx.db.transaction(async manager => {
+    const session = await lockSession(manager, grants, globalId);
+    const startsAt = input.startsAt ?? session.startsAt;
+    const schedule: Schedule = {
+      startsAt,
+      endsAt: input.endsAt ?? session.endsAt,
+      // null resets a window bound to its default, as on creation.
+      enrolmentOpensAt: input.enrolmentOpensAt === undefined ? session.enrolmentOpensAt : (input.enrolmentOpensAt ?? new Date()),
+      enrolmentClosesAt: input.enrolmentClosesAt === undefined ? session.enrolmentClosesAt : (input.enrolmentClosesAt ?? startsAt),
+    };
+    checkSchedule(schedule);
+    const capacity = input.capacity === undefined ? session.capacity : input.capacity;
+    const taken = await seatsTaken(manager, session.id);
+    if (capacity !== null && capacity < taken) {
+      throw new DomainError('VALIDATION', `${taken} places sont déjà prises : la capacité ne peut pas descendre en dessous.`, ['input', 'capacity']);
+    }
+    const location = input.location === undefined ? session.location : input.location?.trim() || null;
+    await manager.update(TrainingSession, { id: session.id }, { ...schedule, capacity, location });
+    // Seats added (or no limit any more): the agents waiting get them, first come first served.
+    await promoteWaitlisted(manager, session.id, capacity);
+    return { session: await manager.findOneByOrFail(TrainingSession, { id: session.id }) };
+  });
+}
+
+/** Cancels the session and every active enrolment in it; the session stays visible, marked cancelled. */
+export async function cancelSession(ctx: Context, globalId: string): Promise<{ session: TrainingSession }> {
+  const grants = await ctx.grants();
+  return ctx.db.transaction(async manager => {
+    const session = await lockSession(manager, grants, globalId);
+    await manager.update(TrainingSession, { id: session.id }, { cancelled: true, cancelledAt: () => 'now()' });
+    const cancelledEnrolments = await cancelActiveEnrolments(manager, session.id);
+    await recordAudit(ctx, manager, 'SESSION_CANCELLED', toGlobalId('TrainingSession', session.id), { cancelledEnrolments });
+    return { session: await manager.findOneByOrFail(TrainingSession, { id: session.id }) };
+  });
+}

@@ -1,0 +1,126 @@
+import type { EntityManager } from 'typeorm';
+import { recordAudit } from '../accounts/audit.service';
+import { forbidden } from '../auth/auth-checker';
+import type { Grant } from '../auth/viewer';
+import type { Context } from '../context';
+import { DomainError } from '../graphql/errors';
+import { localIdOf, toGlobalId } from '../graphql/global-id';
+import { validateInput } from '../graphql/validation';
+import { discardOpenRevision, proposeRevision } from '../review/revision.service';
+import { TrainingStatus } from './catalogue.enums';
+import { Partner } from './partner.entity';
+import { externalRefTaken, sheetValuesOf } from './sheet-input';
+import { freeSlug, slugify, slugTaken } from './slug';
+import type { SheetValues } from './training-sheet';
+import { Training } from './training.entity';
+import type { TrainingInput, TrainingUpdateInput } from './training.inputs';
+import { canSeeTraining, mayEdit, visibilityOf } from './training-visibility';
+
+export function invalidTransition(message: string): DomainError {
+  return new DomainError('INVALID_TRANSITION', message);
+}
+
+/**
+ * The training a mutation works on, locked for the rest of its transaction: unknown and hidden
+ * trainings are alike NOT_FOUND (nobody learns a draft exists); visible but not the caller's to
+ * edit is FORBIDDEN.
+ */
+export async function lockEditableTraining(manager: EntityManager, grants: readonly Grant[], globalId: string, field: string[]): Promise<Training> {
+  const training = await lockTraining(manager, grants, globalId, field);
+  if (!mayEdit(grants, training.partnerId)) throw forbidden();
+  return training;
+}
+
+/** A training the caller may see, locked (FOR UPDATE) for the rest of the transaction. */
+export async function lockTraining(manager: EntityManager, grants: readonly Grant[], globalId: string, field: string[]): Promise<Training> {
+  const id = localIdOf(globalId, 'Training');
+  const training = id ? await manager.findOne(Training, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+  if (!training || !canSeeTraining(visibilityOf(grants), training)) throw new DomainError('NOT_FOUND', 'Formation introuvable.', field);
+  return training;
+}
+
+async function checkExternalRef(manager: EntityManager, partnerId: string, values: Partial<SheetValues>, trainingId: string | null): Promise<void> {
+  if (values.externalRef && (await externalRefTaken(manager, partnerId, values.externalRef, trainingId))) {
+    throw new DomainError('VALIDATION', `La référence externe « ${values.externalRef} » désigne déjà une autre formation de ce partenaire.`, [
+      'input',
+      'externalRef',
+    ]);
+  }
+}
+
+async function checkSlugFree(manager: EntityManager, slug: string, trainingId: string | null): Promise<void> {
+  if (await slugTaken(manager, slug, trainingId)) throw new DomainError('VALIDATION', `Le slug « ${slug} » est déjà pris.`, ['input', 'slug']);
+}
+
+/** Unique-violation on the slug: two trainings created at once took the same free slug. */
+function isSlugRace(error: unknown): boolean {
+  const driverError = error as { code?: string; constraint?: string; detail?: string };
+  return driverError?.code === '23505' && /\(slug\)/.test(driverError.detail ?? '');
+}
+
+/** EDITOR of `input.partner` or ADMIN: a new DRAFT, its slug derived from the title unless given. */
+export async function createTraining(ctx: Context, input: TrainingInput): Promise<{ training: Training }> {
+  await validateInput(input, ['input']);
+  const grants = await ctx.grants();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ctx.db.transaction(async manager => {
+        const partner = await manager.findOneBy(Partner, { slug: input.partner });
+        if (!partner) throw new DomainError('NOT_FOUND', `Partenaire inconnu : ${input.partner}.`, ['input', 'partner']);
+        if (!mayEdit(grants, partner.id)) throw forbidden();
+        const values = await sheetValuesOf(manager, input, ['input']);
+        await checkExternalRef(manager, partner.id, values, null);
+        if (input.slug) await checkSlugFree(manager, input.slug, null);
+        const slug = input.slug ?? (await freeSlug(manager, slugify(input.title) || 'formation'));
+        const training = manager.create(Training, { ...values, slug, partnerId: partner.id, status: TrainingStatus.DRAFT });
+        await manager.save(training);
+        return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
+      });
+    } catch (error) {
+      if (!isSlugRace(error) || attempt === 3) throw error;
+    }
+  }
+}
+
+/**
+ * A draft (or a training sent back for changes) is edited in place. A published training is not
+ * touched: the changes wait in its pending revision until both committees approve them.
+ */
+export async function updateTraining(ctx: Context, globalId: string, input: TrainingUpdateInput): Promise<{ training: Training }> {
+  await validateInput(input, ['input']);
+  const grants = await ctx.grants();
+  return ctx.db.transaction(async manager => {
+    const training = await lockEditableTraining(manager, grants, globalId, ['id']);
+    const values = await sheetValuesOf(manager, input, ['input']);
+    await checkExternalRef(manager, training.partnerId, values, training.id);
+    const slugChanges = input.slug != null && input.slug !== training.slug;
+    switch (training.status) {
+      case TrainingStatus.DRAFT:
+      case TrainingStatus.CHANGES_REQUESTED:
+        if (slugChanges) await checkSlugFree(manager, input.slug!, training.id);
+        await manager.update(Training, { id: training.id }, { ...values, ...(slugChanges && { slug: input.slug! }) });
+        return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
+      case TrainingStatus.PUBLISHED:
+        if (slugChanges) throw new DomainError('VALIDATION', 'Le slug d’une formation publiée ne change plus : ses liens doivent rester valables.', ['input', 'slug']);
+        await proposeRevision(manager, training, values);
+        return { training };
+      case TrainingStatus.SUBMITTED:
+        throw invalidTransition('Formation en cours d’examen par les comités : attendez leur décision pour la modifier.');
+      default:
+        throw invalidTransition(`Une formation ${training.status === TrainingStatus.ARCHIVED ? 'archivée' : 'refusée'} ne se modifie plus.`);
+    }
+  });
+}
+
+/** A published training leaves the catalogue; its enrolments and attestations stay. */
+export async function archiveTraining(ctx: Context, globalId: string): Promise<{ training: Training }> {
+  const grants = await ctx.grants();
+  return ctx.db.transaction(async manager => {
+    const training = await lockEditableTraining(manager, grants, globalId, ['id']);
+    if (training.status !== TrainingStatus.PUBLISHED) throw invalidTransition('Seule une formation publiée s’archive.');
+    await discardOpenRevision(manager, training.id);
+    await manager.update(Training, { id: training.id }, { status: TrainingStatus.ARCHIVED, archivedAt: () => 'now()' });
+    await recordAudit(ctx, manager, 'TRAINING_ARCHIVED', toGlobalId('Training', training.id), { slug: training.slug });
+    return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
+  });
+}

@@ -1,0 +1,28 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { MAX_BATCH } from '../db/by-id-loader';
+import { EnrolmentStatus } from './enrolment.enums';
+
+export interface SeatCounts {
+  taken: number;
+  waitlisted: number;
+}
+
+/** Seats held and places in line, for a batch of sessions in one statement. */
+async function countSeats(db: DataSource, sessionIds: readonly string[]): Promise<SeatCounts[]> {
+  const rows: { session_id: string; taken: number; waitlisted: number }[] = await db.query(
+    `SELECT session_id,
+       (count(*) FILTER (WHERE status IN ($2, $3)))::int AS taken,
+       (count(*) FILTER (WHERE status = $4))::int AS waitlisted
+     FROM enrolment WHERE session_id = ANY($1::uuid[]) AND status IN ($2, $3, $4) GROUP BY session_id`,
+    [sessionIds, EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED, EnrolmentStatus.WAITLISTED],
+  );
+  const counts = new Map(rows.map(row => [row.session_id, { taken: row.taken, waitlisted: row.waitlisted }]));
+  return sessionIds.map(id => counts.get(id) ?? { taken: 0, waitlisted: 0 });
+}
+
+export function createEnrolmentLoaders(db: DataSource) {
+  return {
+    seatCounts: new DataLoader<string, SeatCounts>(ids => countSeats(db, ids), { maxBatchSize: MAX_BATCH }),
+  };
+}

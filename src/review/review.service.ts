@@ -1,0 +1,134 @@
+import type { EntityManager } from 'typeorm';
+import { recordAudit } from '../accounts/audit.service';
+import { Role } from '../accounts/accounts.enums';
+import { forbidden } from '../auth/auth-checker';
+import { grantsInclude } from '../auth/viewer';
+import { TrainingStatus } from '../catalogue/catalogue.enums';
+import { invalidTransition, lockEditableTraining, lockTraining } from '../catalogue/training-editing.service';
+import { sheetOf } from '../catalogue/training-sheet';
+import { Training } from '../catalogue/training.entity';
+import { listTrainingsWhere } from '../catalogue/training.service';
+import type { TrainingConnection } from '../catalogue/training.types';
+import { visibilityOf, visibilityPredicate } from '../catalogue/training-visibility';
+import type { Context } from '../context';
+import { DomainError } from '../graphql/errors';
+import { toGlobalId } from '../graphql/global-id';
+import { validateInput } from '../graphql/validation';
+import { COMMITTEE_ROLE, Committee, ReviewDecision } from './review.enums';
+import { Review } from './review.entity';
+import type { ReviewInput } from './review.inputs';
+import { lockOpenRevision } from './revision.service';
+import { TrainingRevision } from './training-revision.entity';
+
+const COMMITTEE_NAME: Record<Committee, string> = { [Committee.EDITORIAL]: 'éditorial', [Committee.TECHNICAL]: 'technique' };
+
+async function markSubmitted(manager: EntityManager, training: Training): Promise<void> {
+  await manager.update(Training, { id: training.id }, { submission: training.submission + 1, submittedAt: () => 'now()' });
+}
+
+/** DRAFT or CHANGES_REQUESTED, or the pending revision of a published training: to the committees. */
+export async function submitTraining(ctx: Context, globalId: string): Promise<{ training: Training }> {
+  const grants = await ctx.grants();
+  return ctx.db.transaction(async manager => {
+    const training = await lockEditableTraining(manager, grants, globalId, ['id']);
+    if (training.status === TrainingStatus.DRAFT || training.status === TrainingStatus.CHANGES_REQUESTED) {
+      await manager.update(Training, { id: training.id }, { status: TrainingStatus.SUBMITTED });
+      await markSubmitted(manager, training);
+    } else if (training.status === TrainingStatus.PUBLISHED) {
+      const revision = await lockOpenRevision(manager, training.id);
+      if (!revision) throw invalidTransition('Formation publiée sans révision en attente : modifiez-la d’abord (updateTraining).');
+      if (revision.status === TrainingStatus.SUBMITTED) throw invalidTransition('La révision est déjà soumise aux comités.');
+      await manager.update(TrainingRevision, { id: revision.id }, { status: TrainingStatus.SUBMITTED, submittedAt: () => 'now()' });
+      await markSubmitted(manager, training);
+    } else {
+      const state = { [TrainingStatus.SUBMITTED]: 'déjà soumise', [TrainingStatus.REJECTED]: 'refusée', [TrainingStatus.ARCHIVED]: 'archivée' }[training.status];
+      throw invalidTransition(`Formation ${state} : elle ne peut pas être soumise.`);
+    }
+    return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
+  });
+}
+
+/** Both committees approved this submission: the training (or its revision) goes live, exactly once. */
+async function publish(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null): Promise<void> {
+  const target = toGlobalId('Training', training.id);
+  if (revision) {
+    await manager.update(Training, { id: training.id }, sheetOf(revision));
+    await manager.update(TrainingRevision, { id: revision.id }, { status: TrainingStatus.PUBLISHED });
+    await recordAudit(ctx, manager, 'REVISION_PUBLISHED', target, { submission: training.submission, revision: toGlobalId('TrainingRevision', revision.id) });
+  } else {
+    await manager.update(Training, { id: training.id }, { status: TrainingStatus.PUBLISHED, publishedAt: training.publishedAt ?? (() => 'now()') });
+    await recordAudit(ctx, manager, 'TRAINING_PUBLISHED', target, { submission: training.submission, slug: training.slug });
+  }
+}
+
+async function applyDecision(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null, review: Review): Promise<void> {
+  if (review.decision === ReviewDecision.APPROVE) {
+    const other = review.committee === Committee.EDITORIAL ? Committee.TECHNICAL : Committee.EDITORIAL;
+    const approved = await manager.findOneBy(Review, { trainingId: training.id, submission: training.submission, committee: other, decision: ReviewDecision.APPROVE });
+    if (approved) await publish(ctx, manager, training, revision);
+    return;
+  }
+  const status = review.decision === ReviewDecision.REJECT ? TrainingStatus.REJECTED : TrainingStatus.CHANGES_REQUESTED;
+  if (revision) await manager.update(TrainingRevision, { id: revision.id }, { status });
+  else await manager.update(Training, { id: training.id }, { status });
+}
+
+/**
+ * A committee's decision on the submitted version. Decisions on one training are serialised by
+ * its row lock, so when the two committees approve at once, the second to commit sees the first
+ * approval and publishes: exactly once.
+ */
+export async function reviewTraining(ctx: Context, input: ReviewInput): Promise<{ review: Review; training: Training }> {
+  await validateInput(input, ['input']);
+  const grants = await ctx.grants();
+  if (!grantsInclude(grants, COMMITTEE_ROLE[input.committee])) throw forbidden();
+  const comment = input.comment?.trim() || null;
+  if (input.decision !== ReviewDecision.APPROVE && !comment) {
+    throw new DomainError('VALIDATION', 'Un commentaire est obligatoire pour demander des modifications ou refuser.', ['input', 'comment']);
+  }
+  return ctx.db.transaction(async manager => {
+    const training = await lockTraining(manager, grants, input.trainingId, ['input', 'trainingId']);
+    // Nobody reviews what their own partner publishes.
+    if (grants.some(grant => grant.role === Role.EDITOR && grant.partnerId === training.partnerId)) throw forbidden();
+    const revision = training.status === TrainingStatus.PUBLISHED ? await lockOpenRevision(manager, training.id) : null;
+    if (training.status !== TrainingStatus.SUBMITTED && revision?.status !== TrainingStatus.SUBMITTED) {
+      throw invalidTransition('Aucune version soumise de cette formation n’attend de décision.');
+    }
+    const previous = await manager.findOneBy(Review, { trainingId: training.id, submission: training.submission, committee: input.committee });
+    if (previous) throw invalidTransition(`Le comité ${COMMITTEE_NAME[input.committee]} a déjà rendu sa décision sur cette version.`);
+    const review = await manager.save(
+      manager.create(Review, {
+        trainingId: training.id,
+        submission: training.submission,
+        committee: input.committee,
+        decision: input.decision,
+        comment,
+        reviewerId: ctx.viewer.userId,
+        onRevision: revision !== null,
+      }),
+    );
+    await applyDecision(ctx, manager, training, revision, review);
+    return { review, training: await manager.findOneByOrFail(Training, { id: training.id }) };
+  });
+}
+
+/** Submitted trainings and revisions this committee has not decided on yet, oldest submission first. */
+export async function reviewQueue(
+  ctx: Context,
+  committee: Committee,
+  page: { first?: number | null; after?: string | null; withTotal?: boolean },
+): Promise<TrainingConnection> {
+  const visibility = visibilityOf(await ctx.grants());
+  const waiting = {
+    sql: `(t.status = 'SUBMITTED' OR EXISTS (SELECT 1 FROM training_revision v WHERE v.training_id = t.id AND v.status = 'SUBMITTED'))
+      AND NOT EXISTS (SELECT 1 FROM review r WHERE r.training_id = t.id AND r.submission = t.submission
+        AND r.committee = CAST(:committee AS review_committee_enum))`,
+    params: { committee },
+  };
+  return listTrainingsWhere(ctx, {
+    ...page,
+    list: `reviewQueue:${committee}`,
+    predicates: [visibilityPredicate(visibility, [TrainingStatus.SUBMITTED, TrainingStatus.PUBLISHED]), waiting],
+    order: { expression: 't.submitted_at', type: 'timestamptz', direction: 'ASC' },
+  });
+}
