@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { PGliteSessionQueue } from './pglite-session-queue';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL on a loopback port: the app reaches PGlite through the ordinary `pg` driver. */
@@ -34,6 +35,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     extensions: { unaccent, pg_trgm, pgcrypto },
   });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
+  // The server hands its queue to each connection it accepts: replaced before the first one.
+  Object.assign(server, { queryQueue: new PGliteSessionQueue(db) });
   await server.start();
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
