@@ -17,7 +17,7 @@ type Schedule = Pick<TrainingSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt'
 function checkSchedule(schedule: Schedule): void {
   const refusals = new Refusals();
   if (schedule.endsAt <= schedule.startsAt) refusals.add('VALIDATION', 'La session doit finir après avoir commencé.', ['input', 'endsAt']);
-  if (schedule.enrolmentClosesAt > schedule.endsAt) {
+  else if (schedule.enrolmentClosesAt > schedule.endsAt) {
     refusals.add('VALIDATION', 'Les inscriptions doivent fermer au plus tard à la fin de la session.', ['input', 'enrolmentClosesAt']);
   }
   if (schedule.enrolmentOpensAt >= schedule.enrolmentClosesAt) {

@@ -14,6 +14,14 @@ export function slugify(text: string, maxLength = 120): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/**
+ * Slugs are chosen one transaction at a time (trainings are created rarely): two drafts with one
+ * title created at once get `base` and `base-2`, not a unique violation.
+ */
+export async function lockSlugs(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mentor:training-slug'))`);
+}
+
 /** `base`, or `base-2`, `base-3`… whichever is free first. */
 export async function freeSlug(manager: EntityManager, base: string): Promise<string> {
   const rows: { slug: string }[] = await manager.query(`SELECT slug FROM training WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`]);

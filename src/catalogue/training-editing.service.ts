@@ -10,7 +10,7 @@ import { discardOpenRevision, proposeRevision } from '../review/revision.service
 import { TrainingStatus } from './catalogue.enums';
 import { Partner } from './partner.entity';
 import { externalRefTaken, sheetValuesOf } from './sheet-input';
-import { freeSlug, slugify, slugTaken } from './slug';
+import { freeSlug, lockSlugs, slugify, slugTaken } from './slug';
 import type { SheetValues } from './training-sheet';
 import { Training } from './training.entity';
 import type { TrainingInput, TrainingUpdateInput } from './training.inputs';
@@ -52,34 +52,23 @@ async function checkSlugFree(manager: EntityManager, slug: string, trainingId: s
   if (await slugTaken(manager, slug, trainingId)) throw new DomainError('VALIDATION', `Le slug « ${slug} » est déjà pris.`, ['input', 'slug']);
 }
 
-/** Unique-violation on the slug: two trainings created at once took the same free slug. */
-function isSlugRace(error: unknown): boolean {
-  const driverError = error as { code?: string; constraint?: string; detail?: string };
-  return driverError?.code === '23505' && /\(slug\)/.test(driverError.detail ?? '');
-}
-
 /** EDITOR of `input.partner` or ADMIN: a new DRAFT, its slug derived from the title unless given. */
 export async function createTraining(ctx: Context, input: TrainingInput): Promise<{ training: Training }> {
   await validateInput(input, ['input']);
   const grants = await ctx.grants();
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await ctx.db.transaction(async manager => {
-        const partner = await manager.findOneBy(Partner, { slug: input.partner });
-        if (!partner) throw new DomainError('NOT_FOUND', `Partenaire inconnu : ${input.partner}.`, ['input', 'partner']);
-        if (!mayEdit(grants, partner.id)) throw forbidden();
-        const values = await sheetValuesOf(manager, input, ['input']);
-        await checkExternalRef(manager, partner.id, values, null);
-        if (input.slug) await checkSlugFree(manager, input.slug, null);
-        const slug = input.slug ?? (await freeSlug(manager, slugify(input.title) || 'formation'));
-        const training = manager.create(Training, { ...values, slug, partnerId: partner.id, status: TrainingStatus.DRAFT });
-        await manager.save(training);
-        return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
-      });
-    } catch (error) {
-      if (!isSlugRace(error) || attempt === 3) throw error;
-    }
-  }
+  return ctx.db.transaction(async manager => {
+    const partner = await manager.findOneBy(Partner, { slug: input.partner });
+    if (!partner) throw new DomainError('NOT_FOUND', `Partenaire inconnu : ${input.partner}.`, ['input', 'partner']);
+    if (!mayEdit(grants, partner.id)) throw forbidden();
+    const values = await sheetValuesOf(manager, input, ['input']);
+    await checkExternalRef(manager, partner.id, values, null);
+    await lockSlugs(manager);
+    if (input.slug) await checkSlugFree(manager, input.slug, null);
+    const slug = input.slug ?? (await freeSlug(manager, slugify(input.title) || 'formation'));
+    const training = manager.create(Training, { ...values, slug, partnerId: partner.id, status: TrainingStatus.DRAFT });
+    await manager.save(training);
+    return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
+  });
 }
 
 /**
@@ -97,7 +86,10 @@ export async function updateTraining(ctx: Context, globalId: string, input: Trai
     switch (training.status) {
       case TrainingStatus.DRAFT:
       case TrainingStatus.CHANGES_REQUESTED:
-        if (slugChanges) await checkSlugFree(manager, input.slug!, training.id);
+        if (slugChanges) {
+          await lockSlugs(manager);
+          await checkSlugFree(manager, input.slug!, training.id);
+        }
         await manager.update(Training, { id: training.id }, { ...values, ...(slugChanges && { slug: input.slug! }) });
         return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
       case TrainingStatus.PUBLISHED:

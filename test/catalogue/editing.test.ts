@@ -1,0 +1,292 @@
+import { createDraft, submit, review, trainingInput, updateTraining } from '../support/editorial';
+import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+let admin: Person;
+let editor: Person;
+let otherEditor: Person;
+let editorial: Person;
+let technical: Person;
+
+beforeAll(async () => {
+  api = await startTestApp(ADMIN_ENV);
+  admin = await login(api, ADMIN.email, ADMIN.password);
+  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
+  otherEditor = await person(api, admin.token, 'editeur@fonction-publique.gouv.fr', [['EDITOR', 'dgafp']]);
+  editorial = await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']]);
+  technical = await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']]);
+});
+afterAll(() => api.stop());
+
+const CREATE = `mutation($input: TrainingInput!) { createTraining(input: $input) {
+  training { id slug status title summary objectives content durationMinutes certifying keywords targetJobs externalRef
+    partner { slug } collection { slug } licence { code } coFunders { slug }
+    audienceRule { partners { slug } categories functions } }
+  userErrors { field code message } } }`;
+
+const counts = () =>
+  api.sql(`SELECT (SELECT count(*) FROM training)::int AS trainings, (SELECT count(*) FROM training_revision)::int AS revisions,
+    (SELECT count(*) FROM training_session)::int AS sessions`);
+
+async function publish(id: string): Promise<void> {
+  expect((await submit(api, editor.token, id)).userErrors).toEqual([]);
+  expect((await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE')).userErrors).toEqual([]);
+  expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('PUBLISHED');
+}
+
+describe('createTraining', () => {
+  test('an editor creates a DRAFT for their partner, every field stored as given (trimmed, de-duplicated)', async () => {
+    const input = trainingInput({
+      title: '  Sécurité des systèmes d’information : l’Œuvre commune  ',
+      content: 'Trois modules.',
+      durationMinutes: 90,
+      certifying: true,
+      keywords: ['cyber', 'cyber', ' sécurité '],
+      targetJobs: ['Responsable SSI'],
+      coFunders: ['dinum'],
+      externalRef: 'MAA-SSI-01',
+      audienceRule: { partners: ['maa', 'dgafp'], categories: ['A', 'B'], functions: ['  Encadrant '] },
+    });
+    const { body } = await api.gql(CREATE, { input }, bearer(editor.token));
+    expect(body.data.createTraining.userErrors).toEqual([]);
+    expect(body.data.createTraining.training).toMatchObject({
+      slug: 'securite-des-systemes-d-information-l-oeuvre-commune',
+      status: 'DRAFT',
+      title: 'Sécurité des systèmes d’information : l’Œuvre commune',
+      durationMinutes: 90,
+      certifying: true,
+      keywords: ['cyber', 'sécurité'],
+      externalRef: 'MAA-SSI-01',
+      partner: { slug: 'maa' },
+      collection: { slug: 'numerique' },
+      licence: { code: 'CC-BY-4.0' },
+      coFunders: [{ slug: 'dinum' }],
+      audienceRule: { partners: [{ slug: 'maa' }, { slug: 'dgafp' }], categories: ['A', 'B'], functions: ['encadrant'] },
+    });
+  });
+
+  test('slugs derived from the same title stay unique; an explicit slug is used as given', async () => {
+    const title = 'Marchés publics : les bases';
+    const first = await createDraft(api, editor.token, { title });
+    const second = await createDraft(api, editor.token, { title });
+    const third = await createDraft(api, admin.token, { title, partner: 'dgafp' });
+    expect([first.slug, second.slug, third.slug]).toEqual(['marches-publics-les-bases', 'marches-publics-les-bases-2', 'marches-publics-les-bases-3']);
+    expect((await createDraft(api, editor.token, { title, slug: 'achats-2027' })).slug).toBe('achats-2027');
+  });
+
+  test('slugs stay unique when drafts with one title are created at once', async () => {
+    const title = 'Création simultanée';
+    const created = await Promise.all(Array.from({ length: 6 }, () => api.gql(CREATE, { input: trainingInput({ title }) }, bearer(editor.token))));
+    for (const { body } of created) expect(body.errors).toBeUndefined();
+    const slugs = created.map(({ body }) => body.data.createTraining.training.slug);
+    expect(new Set(slugs).size).toBe(6);
+    expect(slugs.every(slug => /^creation-simultanee(-\d+)?$/.test(slug))).toBe(true);
+  });
+
+  test('an editor of another partner is FORBIDDEN; an admin may create for any partner', async () => {
+    const before = await counts();
+    const { body } = await api.gql(CREATE, { input: trainingInput({ partner: 'maa' }) }, bearer(otherEditor.token));
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await counts()).toEqual(before);
+    const byAdmin = await api.gql(CREATE, { input: trainingInput({ partner: 'ira-lyon' }) }, bearer(admin.token));
+    expect(byAdmin.body.data.createTraining.training.partner.slug).toBe('ira-lyon');
+  });
+
+  test.each([
+    ['a short title', { title: 'ab' }, [['VALIDATION', ['input', 'title']]]],
+    ['a blank summary', { summary: '   ' }, [['VALIDATION', ['input', 'summary']]]],
+    ['no objective', { objectives: [] }, [['VALIDATION', ['input', 'objectives']]]],
+    ['a zero duration', { durationMinutes: 0 }, [['VALIDATION', ['input', 'durationMinutes']]]],
+    ['a malformed slug', { slug: 'Pas un slug' }, [['VALIDATION', ['input', 'slug']]]],
+    ['a slug taken', { slug: 'marches-publics-les-bases' }, [['VALIDATION', ['input', 'slug']]]],
+    ['an external reference taken', { externalRef: 'MAA-SSI-01' }, [['VALIDATION', ['input', 'externalRef']]]],
+    ['an unknown partner', { partner: 'nulle-part' }, [['NOT_FOUND', ['input', 'partner']]]],
+    ['an unknown collection', { collection: 'cuisine' }, [['NOT_FOUND', ['input', 'collection']]]],
+    ['an unknown licence', { licence: 'WTFPL' }, [['NOT_FOUND', ['input', 'licence']]]],
+    ['an unknown co-funder', { coFunders: ['dinum', 'inconnu'] }, [['NOT_FOUND', ['input', 'coFunders']]]],
+    ['an unknown audience partner', { audienceRule: { partners: ['inconnu'] } }, [['NOT_FOUND', ['input', 'audienceRule', 'partners']]]],
+    ['a blank function', { audienceRule: { functions: [' '] } }, [['VALIDATION', ['input', 'audienceRule', 'functions']]]],
+    [
+      'several faults at once',
+      { title: 'x', summary: '', objectives: [''] },
+      [
+        ['VALIDATION', ['input', 'title']],
+        ['VALIDATION', ['input', 'summary']],
+        ['VALIDATION', ['input', 'objectives']],
+      ],
+    ],
+  ])('refuses %s, naming the field, and writes nothing', async (_, overrides, expected) => {
+    const before = await counts();
+    const { body } = await api.gql(CREATE, { input: trainingInput(overrides) }, bearer(editor.token));
+    expect(body.errors).toBeUndefined();
+    expect(body.data.createTraining.training).toBeNull();
+    expect(body.data.createTraining.userErrors.map((error: any) => [error.code, error.field])).toEqual(expected);
+    expect(body.data.createTraining.userErrors.every((error: any) => error.message.length > 10)).toBe(true);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('updateTraining', () => {
+  test('a draft is edited in place: only the fields given change; its slug may still change', async () => {
+    const draft = await createDraft(api, editor.token, { content: 'Avant', durationMinutes: 60 });
+    const updated = await updateTraining(api, editor.token, draft.id, { summary: 'Nouveau résumé', content: null, slug: 'nouveau-slug-brouillon' });
+    expect(updated.userErrors).toEqual([]);
+    expect(updated.training).toMatchObject({ slug: 'nouveau-slug-brouillon', status: 'DRAFT', pendingRevision: null });
+    const [row] = await api.sql(`SELECT summary, content, duration_minutes FROM training WHERE slug = 'nouveau-slug-brouillon'`);
+    expect(row).toEqual({ summary: 'Nouveau résumé', content: null, duration_minutes: 60 });
+  });
+
+  test.each([
+    ['a required field cleared', { title: null }, 'VALIDATION', ['input', 'title']],
+    ['an unknown licence', { licence: 'WTFPL' }, 'NOT_FOUND', ['input', 'licence']],
+    ['a slug taken', { slug: 'marches-publics-les-bases' }, 'VALIDATION', ['input', 'slug']],
+  ])('refuses %s and writes nothing', async (_, input, code, field) => {
+    const draft = await createDraft(api, editor.token);
+    const [before] = await api.sql(`SELECT * FROM training WHERE slug = $1`, [draft.slug]);
+    const updated = await updateTraining(api, editor.token, draft.id, input);
+    expect(updated).toEqual({ training: null, userErrors: [expect.objectContaining({ code, field })] });
+    expect((await api.sql(`SELECT * FROM training WHERE slug = $1`, [draft.slug]))[0]).toEqual(before);
+  });
+
+  test('a published training keeps its slug', async () => {
+    const draft = await createDraft(api, editor.token);
+    await publish(draft.id);
+    const updated = await updateTraining(api, editor.token, draft.id, { slug: 'autre-slug' });
+    expect(updated.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'slug'] })]);
+    expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`).then(([row]) => row.n)).toBe(0);
+  });
+
+  test('unknown or malformed ids are NOT_FOUND; another partner’s draft is NOT_FOUND too, its published training FORBIDDEN', async () => {
+    const draft = await createDraft(api, editor.token);
+    const published = await createDraft(api, editor.token);
+    await publish(published.id);
+    for (const id of ['nope', 'VHJhaW5pbmc6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw']) {
+      expect((await updateTraining(api, editor.token, id, { title: 'Nouveau titre' })).userErrors).toEqual([
+        expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] }),
+      ]);
+    }
+    expect((await updateTraining(api, otherEditor.token, draft.id, { title: 'Nouveau titre' })).userErrors[0].code).toBe('NOT_FOUND');
+    const { body } = await api.gql(`mutation($id: ID!) { updateTraining(id: $id, input: { title: "Nouveau titre" }) { userErrors { code } } }`, { id: published.id }, bearer(otherEditor.token));
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('sessions', () => {
+  const CREATE_SESSION = `mutation($input: SessionInput!) { createSession(input: $input) {
+    session { id startsAt endsAt enrolmentOpensAt enrolmentClosesAt capacity location cancelled seatsTaken seatsLeft waitlistLength }
+    userErrors { field code message } } }`;
+  const UPDATE_SESSION = `mutation($id: ID!, $input: SessionUpdateInput!) { updateSession(id: $id, input: $input) {
+    session { id capacity seatsTaken seatsLeft waitlistLength } userErrors { field code message } } }`;
+  const CANCEL_SESSION = `mutation($id: ID!) { cancelSession(id: $id) { session { id cancelled cancelledAt } userErrors { field code message } } }`;
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+  async function newSession(trainingId: string, input: Record<string, unknown> = {}) {
+    const { body } = await api.gql(CREATE_SESSION, { input: { trainingId, startsAt: day(10), endsAt: day(11), capacity: 3, ...input } }, bearer(editor.token));
+    expect(body.data.createSession.userErrors).toEqual([]);
+    return body.data.createSession.session;
+  }
+
+  /** Agents in the session, as the enrolment operations will write them. */
+  async function enrolments(sessionId: string, confirmed: number, waitlisted: number): Promise<void> {
+    const local = Buffer.from(sessionId, 'base64url').toString().split(':')[1];
+    await api.sql(
+      `INSERT INTO user_account (email, password_hash, display_name)
+       SELECT 'agent' || n || '-' || $1 || '@agriculture.gouv.fr', 'x', 'Agent ' || n FROM generate_series(1, $2::int + $3::int) AS n`,
+      [local, confirmed, waitlisted],
+    );
+    await api.sql(
+      `INSERT INTO enrolment (user_id, session_id, status, waitlist_position, enrolled_at)
+       SELECT u.id, $1::uuid, CASE WHEN n <= $2 THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum,
+         CASE WHEN n <= $2 THEN NULL ELSE n - $2 END, now() + make_interval(secs => n)
+       FROM generate_series(1, $2::int + $3::int) AS n JOIN user_account u ON u.email = 'agent' || n || '-' || $1 || '@agriculture.gouv.fr'`,
+      [local, confirmed, waitlisted],
+    );
+  }
+
+  test('a session on a draft: enrolment opens now and closes when the session starts by default', async () => {
+    const draft = await createDraft(api, editor.token);
+    const before = Date.now();
+    const session = await newSession(draft.id, { location: ' Paris ' });
+    expect(session).toMatchObject({ capacity: 3, location: 'Paris', cancelled: false, seatsTaken: 0, seatsLeft: 3, waitlistLength: 0 });
+    expect(session.enrolmentClosesAt).toBe(session.startsAt);
+    expect(Math.abs(Date.parse(session.enrolmentOpensAt) - before)).toBeLessThan(60_000);
+    // Hidden with its draft.
+    expect((await api.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: session.id })).body.data.node).toBeNull();
+  });
+
+  test.each([
+    ['an end before the start', { endsAt: day(9) }, ['input', 'endsAt']],
+    ['enrolment closing after the end', { enrolmentClosesAt: day(12) }, ['input', 'enrolmentClosesAt']],
+    ['enrolment opening after it closes', { enrolmentOpensAt: day(10.5), enrolmentClosesAt: day(10.2) }, ['input', 'enrolmentOpensAt']],
+    ['no seat', { capacity: 0 }, ['input', 'capacity']],
+  ])('refuses %s and writes nothing', async (_, input, field) => {
+    const draft = await createDraft(api, editor.token);
+    const before = await counts();
+    const { body } = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11), ...input } }, bearer(editor.token));
+    expect(body.data.createSession).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('capacity cannot go below the seats taken; added seats go to the agents waiting, in order', async () => {
+    const draft = await createDraft(api, editor.token);
+    const session = await newSession(draft.id, { capacity: 3 });
+    await enrolments(session.id, 3, 3);
+    const lowered = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 2 } }, bearer(editor.token));
+    expect(lowered.body.data.updateSession.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'capacity'] })]);
+
+    const raised = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 4 } }, bearer(editor.token));
+    expect(raised.body.data.updateSession).toEqual({ session: { id: session.id, capacity: 4, seatsTaken: 4, seatsLeft: 0, waitlistLength: 2 }, userErrors: [] });
+    const line = await api.sql(`SELECT u.display_name AS name, e.status, e.waitlist_position AS position FROM enrolment e JOIN user_account u ON u.id = e.user_id
+      WHERE e.session_id = $1 ORDER BY e.enrolled_at`, [Buffer.from(session.id, 'base64url').toString().split(':')[1]]);
+    expect(line.map((row: any) => [row.name, row.status, row.position])).toEqual([
+      ['Agent 1', 'CONFIRMED', null],
+      ['Agent 2', 'CONFIRMED', null],
+      ['Agent 3', 'CONFIRMED', null],
+      ['Agent 4', 'CONFIRMED', null],
+      ['Agent 5', 'WAITLISTED', 1],
+      ['Agent 6', 'WAITLISTED', 2],
+    ]);
+    const unlimited = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: null } }, bearer(editor.token));
+    expect(unlimited.body.data.updateSession.session).toMatchObject({ capacity: null, seatsTaken: 6, seatsLeft: null, waitlistLength: 0 });
+  });
+
+  test('cancelling a session cancels its active enrolments, once; a cancelled session no longer changes', async () => {
+    const draft = await createDraft(api, editor.token);
+    const session = await newSession(draft.id, { capacity: 2 });
+    await enrolments(session.id, 2, 1);
+    const cancelled = await api.gql(CANCEL_SESSION, { id: session.id }, bearer(editor.token));
+    expect(cancelled.body.data.cancelSession.session).toMatchObject({ cancelled: true, cancelledAt: expect.any(String) });
+    const local = Buffer.from(session.id, 'base64url').toString().split(':')[1];
+    expect(await api.sql(`SELECT status, waitlist_position FROM enrolment WHERE session_id = $1`, [local])).toEqual(
+      Array(3).fill({ status: 'CANCELLED', waitlist_position: null }),
+    );
+    const [audit] = await api.sql(`SELECT details FROM audit_entry WHERE action = 'SESSION_CANCELLED' AND target = $1`, [session.id]);
+    expect(audit.details).toEqual({ cancelledEnrolments: 3 });
+    expect((await api.gql(CANCEL_SESSION, { id: session.id }, bearer(editor.token))).body.data.cancelSession.userErrors[0].code).toBe('INVALID_TRANSITION');
+    expect((await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 5 } }, bearer(editor.token))).body.data.updateSession.userErrors[0].code).toBe(
+      'INVALID_TRANSITION',
+    );
+  });
+
+  test('sessions of a published training change without review; of an archived one, not at all', async () => {
+    const draft = await createDraft(api, editor.token);
+    await publish(draft.id);
+    const session = await newSession(draft.id);
+    const moved = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 10 } }, bearer(editor.token));
+    expect(moved.body.data.updateSession.session.capacity).toBe(10);
+    const archived = await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { training { status } userErrors { code } } }`, { id: draft.id }, bearer(editor.token));
+    expect(archived.body.data.archiveTraining.training.status).toBe('ARCHIVED');
+    const refused = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11) } }, bearer(editor.token));
+    expect(refused.body.data.createSession.userErrors[0].code).toBe('INVALID_TRANSITION');
+  });
+
+  test('an editor of another partner cannot touch the sessions', async () => {
+    const draft = await createDraft(api, editor.token);
+    await publish(draft.id);
+    const session = await newSession(draft.id);
+    const { body } = await api.gql(CANCEL_SESSION, { id: session.id }, bearer(otherEditor.token));
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await api.gql(`query($id: ID!) { node(id: $id) { ... on TrainingSession { cancelled } } }`, { id: session.id })).body.data.node.cancelled).toBe(false);
+  });
+});

@@ -1,0 +1,168 @@
+import { createDraft, review, submit, updateTraining } from '../support/editorial';
+import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+const tokens: Record<string, string | null> = { anonymous: null };
+let editor: Person;
+let editorial: Person;
+let technical: Person;
+
+/** One `maa` training in each status, each with a session. */
+const trainings: Record<string, { id: string; slug: string; sessionId: string }> = {};
+const STATUSES = ['DRAFT', 'SUBMITTED', 'CHANGES_REQUESTED', 'REJECTED', 'PUBLISHED', 'ARCHIVED'];
+
+const ROLES = [
+  'anonymous',
+  'agent',
+  'HR correspondent of maa',
+  'API client of maa',
+  'editor of dgafp',
+  'editor of maa',
+  'editorial committee',
+  'technical committee',
+  'admin',
+];
+/** Who sees every status of a `maa` training; everybody else sees PUBLISHED ones only. */
+const SEES_ALL = new Set(['editor of maa', 'editorial committee', 'technical committee', 'admin']);
+
+beforeAll(async () => {
+  api = await startTestApp(ADMIN_ENV);
+  const admin = await login(api, ADMIN.email, ADMIN.password);
+  tokens.admin = admin.token;
+  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
+  editorial = await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']]);
+  technical = await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']]);
+  tokens['editor of maa'] = editor.token;
+  tokens['editorial committee'] = editorial.token;
+  tokens['technical committee'] = technical.token;
+  tokens.agent = (await person(api, admin.token, 'agent@agriculture.gouv.fr')).token;
+  tokens['HR correspondent of maa'] = (await person(api, admin.token, 'rh@agriculture.gouv.fr', [['HR_CORRESPONDENT', 'maa']])).token;
+  tokens['editor of dgafp'] = (await person(api, admin.token, 'editeur@fonction-publique.gouv.fr', [['EDITOR', 'dgafp']])).token;
+  const created = await api.gql(`mutation { createApiClient(partner: "maa", name: "SI MAA", scopes: ["catalogue:write", "enrolments:complete"]) { client { clientId } clientSecret } }`,
+    undefined, bearer(admin.token));
+  const { client, clientSecret } = created.body.data.createApiClient;
+  const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken } }`, { id: client.clientId, secret: clientSecret });
+  tokens['API client of maa'] = issued.body.data.issueClientToken.accessToken;
+
+  for (const status of STATUSES) {
+    const draft = await createDraft(api, editor.token, { title: `Formation témoin ${status.toLowerCase().replace('_', ' ')}` });
+    const session = await api.gql(`mutation($input: SessionInput!) { createSession(input: $input) { session { id } userErrors { code } } }`,
+      { input: { trainingId: draft.id, startsAt: '2030-01-10T09:00:00Z', endsAt: '2030-01-10T17:00:00Z' } }, bearer(editor.token));
+    trainings[status] = { ...draft, sessionId: session.body.data.createSession.session.id };
+    if (status === 'DRAFT') continue;
+    await submit(api, editor.token, draft.id);
+    if (status === 'CHANGES_REQUESTED') await review(api, editorial.token, draft.id, 'EDITORIAL', 'REQUEST_CHANGES', 'À revoir.');
+    if (status === 'REJECTED') await review(api, editorial.token, draft.id, 'EDITORIAL', 'REJECT', 'Non.');
+    if (status === 'PUBLISHED' || status === 'ARCHIVED') {
+      await review(api, editorial.token, draft.id, 'EDITORIAL', 'APPROVE');
+      await review(api, technical.token, draft.id, 'TECHNICAL', 'APPROVE');
+    }
+    if (status === 'ARCHIVED') await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, { id: draft.id }, bearer(editor.token));
+  }
+  await updateTraining(api, editor.token, trainings.PUBLISHED.id, { summary: 'Résumé proposé' });
+  const [{ statuses }] = await api.sql(`SELECT array_agg(status::text ORDER BY status::text) AS statuses FROM training WHERE title LIKE 'Formation témoin%'`);
+  expect(statuses).toEqual([...STATUSES].sort());
+});
+afterAll(() => api.stop());
+
+const visible = (role: string, status: string) => status === 'PUBLISHED' || SEES_ALL.has(role);
+const CASES = ROLES.flatMap(role => STATUSES.map(status => [role, status] as const));
+
+describe('who sees a training in each status', () => {
+  test.each(CASES)('%s, %s: lists, slug, node(id) and nested paths agree', async (role, status) => {
+    const target = trainings[status];
+    const expected = visible(role, status);
+    const { body } = await api.gql(
+      `query($slug: String!, $id: ID!, $sessionId: ID!, $statuses: [TrainingStatus!]) {
+        listed: trainings(search: "témoin", filter: { statuses: $statuses }, first: 100) { edges { node { id } } }
+        bySlug: training(slug: $slug) { id }
+        byId: node(id: $id) { id }
+        session: node(id: $sessionId) { id ... on TrainingSession { training { id } } }
+      }`,
+      { slug: target.slug, id: target.id, sessionId: target.sessionId, statuses: STATUSES },
+      bearer(tokens[role]),
+    );
+    expect(body.errors).toBeUndefined();
+    const listed = body.data.listed.edges.map((edge: any) => edge.node.id);
+    expect(listed.includes(target.id)).toBe(expected);
+    expect(body.data.bySlug).toEqual(expected ? { id: target.id } : null);
+    expect(body.data.byId).toEqual(expected ? { id: target.id } : null);
+    expect(body.data.session).toEqual(expected ? { id: target.sessionId, training: { id: target.id } } : null);
+  });
+
+  test.each(ROLES)('%s: without `statuses` the catalogue shows published trainings only', async role => {
+    const { body } = await api.gql(`{ trainings(search: "témoin", first: 100) { totalCount edges { node { id status } } facets { partners { count } } } }`, undefined, bearer(tokens[role]));
+    expect(body.data.trainings.edges).toEqual([{ node: { id: trainings.PUBLISHED.id, status: 'PUBLISHED' } }]);
+    expect(body.data.trainings.totalCount).toBe(1);
+  });
+
+  test('an editor of another partner asking for drafts gets none of maa’s', async () => {
+    const { body } = await api.gql(`{ trainings(filter: { statuses: [DRAFT, SUBMITTED], partners: ["maa"] }) { totalCount } }`, undefined, bearer(tokens['editor of dgafp']));
+    expect(body.data.trainings.totalCount).toBe(0);
+  });
+
+  test.each(ROLES)('%s: reviews and the pending revision of a published training', async role => {
+    const { body } = await api.gql(
+      `query($slug: String!) { training(slug: $slug) { reviews { id decision } pendingRevision { id summary } } }`,
+      { slug: trainings.PUBLISHED.slug },
+      bearer(tokens[role]),
+    );
+    const follows = SEES_ALL.has(role);
+    expect(body.data.training.reviews).toHaveLength(follows ? 2 : 0);
+    expect(body.data.training.pendingRevision).toEqual(follows ? { id: expect.any(String), summary: 'Résumé proposé' } : null);
+    if (follows) {
+      const nodes = await api.gql(`query($review: ID!, $revision: ID!) { review: node(id: $review) { id } revision: node(id: $revision) { id } }`,
+        { review: body.data.training.reviews[0].id, revision: body.data.training.pendingRevision.id }, bearer(tokens.anonymous));
+      expect(nodes.body.data).toEqual({ review: null, revision: null });
+    }
+  });
+});
+
+describe('authorization matrix of the editorial operations', () => {
+  /** A published `maa` training with a session, fresh for each call (operations that succeed change it). */
+  async function target(): Promise<{ id: string; sessionId: string }> {
+    const draft = await createDraft(api, editor.token);
+    const session = await api.gql(`mutation($input: SessionInput!) { createSession(input: $input) { session { id } } }`,
+      { input: { trainingId: draft.id, startsAt: '2030-02-10T09:00:00Z', endsAt: '2030-02-10T17:00:00Z' } }, bearer(editor.token));
+    await submit(api, editor.token, draft.id);
+    await review(api, editorial.token, draft.id, 'EDITORIAL', 'APPROVE');
+    await review(api, technical.token, draft.id, 'TECHNICAL', 'APPROVE');
+    return { id: draft.id, sessionId: session.body.data.createSession.session.id };
+  }
+
+  const EDITORS = ['editor of maa', 'admin'];
+  const OPERATIONS: [name: string, query: string, allowed: string[]][] = [
+    ['createTraining', `mutation { createTraining(input: { partner: "maa", collection: "numerique", licence: "CC0-1.0", title: "Matrice", summary: "Résumé", objectives: ["Un"], modality: WEBINAR }) { userErrors { code } } }`, EDITORS],
+    ['updateTraining', `mutation($id: ID!) { updateTraining(id: $id, input: { summary: "Modifié" }) { userErrors { code } } }`, EDITORS],
+    ['submitTraining', `mutation($id: ID!) { submitTraining(id: $id) { userErrors { code } } }`, EDITORS],
+    ['archiveTraining', `mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, EDITORS],
+    ['createSession', `mutation($id: ID!) { createSession(input: { trainingId: $id, startsAt: "2030-03-01T09:00:00Z", endsAt: "2030-03-01T12:00:00Z" }) { userErrors { code } } }`, EDITORS],
+    ['updateSession', `mutation($sessionId: ID!) { updateSession(id: $sessionId, input: { capacity: 30 }) { userErrors { code } } }`, EDITORS],
+    ['cancelSession', `mutation($sessionId: ID!) { cancelSession(id: $sessionId) { userErrors { code } } }`, EDITORS],
+    ['reviewTraining as EDITORIAL', `mutation($id: ID!) { reviewTraining(input: { trainingId: $id, committee: EDITORIAL, decision: APPROVE }) { userErrors { code } } }`, ['editorial committee']],
+    ['reviewTraining as TECHNICAL', `mutation($id: ID!) { reviewTraining(input: { trainingId: $id, committee: TECHNICAL, decision: APPROVE }) { userErrors { code } } }`, ['technical committee']],
+    ['reviewQueue', `{ reviewQueue(committee: EDITORIAL) { totalCount } }`, ['editorial committee', 'technical committee', 'admin']],
+  ];
+  const MATRIX = OPERATIONS.flatMap(([name, query, allowed]) => ROLES.map(role => [name, role, query, allowed] as const));
+
+  let shared: { id: string; sessionId: string } | null = null;
+  const snapshot = () =>
+    api.sql(`SELECT (SELECT count(*) FROM training)::int AS trainings, (SELECT count(*) FROM review)::int AS reviews,
+      (SELECT count(*) FROM training_revision)::int AS revisions, (SELECT count(*) FROM training_session)::int AS sessions,
+      (SELECT max(updated_at) FROM training)::text AS trainings_changed, (SELECT max(updated_at) FROM training_session)::text AS sessions_changed`);
+
+  test.each(MATRIX)('%s as %s', async (_, role, query, allowed) => {
+    // A refused call changes nothing, so refusals share one target; an allowed one gets its own.
+    const { id, sessionId } = allowed.includes(role) ? await target() : (shared ??= await target());
+    const variables = Object.fromEntries(Object.entries({ id, sessionId }).filter(([key]) => query.includes(`$${key}`)));
+    const before = await snapshot();
+    const { body } = await api.gql(query, variables, bearer(tokens[role]));
+    if (allowed.includes(role)) {
+      expect(body.errors).toBeUndefined();
+    } else {
+      expect(body.errors?.[0].extensions?.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      expect(await snapshot()).toEqual(before);
+    }
+  });
+});

@@ -1,0 +1,322 @@
+import { createDraft, review, submit, TRAINING_FIELDS, updateTraining } from '../support/editorial';
+import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+let admin: Person;
+let editor: Person;
+let editorial: Person;
+let technical: Person;
+/** A member of the editorial committee who also edits for `maa`. */
+let editorialEditor: Person;
+
+beforeAll(async () => {
+  api = await startTestApp(ADMIN_ENV);
+  admin = await login(api, ADMIN.email, ADMIN.password);
+  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
+  editorial = await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']]);
+  technical = await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']]);
+  editorialEditor = await person(api, admin.token, 'double.casquette@agriculture.gouv.fr', [['EDITORIAL_COMMITTEE'], ['EDITOR', 'maa']]);
+});
+afterAll(() => api.stop());
+
+const approveBoth = async (id: string) => {
+  expect((await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE')).userErrors).toEqual([]);
+  return review(api, technical.token, id, 'TECHNICAL', 'APPROVE');
+};
+
+const STATE = `query($id: ID!) { node(id: $id) { ... on Training { ${TRAINING_FIELDS}
+  pendingRevision { id status title changedFields submittedAt training { id } }
+  reviews { committee decision comment onRevision reviewer { displayName } } } } }`;
+const state = async (id: string, token = editor.token) => (await api.gql(STATE, { id }, bearer(token))).body.data.node;
+
+type Setup = (id: string) => Promise<void>;
+const ok = (payload: any) => expect(payload.userErrors).toEqual([]);
+
+/** Every state a training can be in, reached through the API. */
+const SETUPS: Record<string, Setup> = {
+  DRAFT: async () => undefined,
+  SUBMITTED: async id => ok(await submit(api, editor.token, id)),
+  CHANGES_REQUESTED: async id => {
+    ok(await submit(api, editor.token, id));
+    ok(await review(api, technical.token, id, 'TECHNICAL', 'REQUEST_CHANGES', 'Précisez les objectifs.'));
+  },
+  REJECTED: async id => {
+    ok(await submit(api, editor.token, id));
+    ok(await review(api, editorial.token, id, 'EDITORIAL', 'REJECT', 'Hors du périmètre de Mentor.'));
+  },
+  PUBLISHED: async id => {
+    ok(await submit(api, editor.token, id));
+    ok(await approveBoth(id));
+  },
+  'PUBLISHED with a draft revision': async id => {
+    await SETUPS.PUBLISHED(id);
+    ok(await updateTraining(api, editor.token, id, { title: 'Titre révisé' }));
+  },
+  'PUBLISHED with a submitted revision': async id => {
+    await SETUPS['PUBLISHED with a draft revision'](id);
+    ok(await submit(api, editor.token, id));
+  },
+  ARCHIVED: async id => {
+    await SETUPS.PUBLISHED(id);
+    const { body } = await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, { id }, bearer(editor.token));
+    ok(body.data.archiveTraining);
+  },
+};
+
+type Operation = (id: string) => Promise<any>;
+const OPERATIONS: Record<string, Operation> = {
+  submit: id => submit(api, editor.token, id),
+  'editorial APPROVE': id => review(api, editorial.token, id, 'EDITORIAL', 'APPROVE'),
+  'technical REQUEST_CHANGES': id => review(api, technical.token, id, 'TECHNICAL', 'REQUEST_CHANGES', 'À reprendre.'),
+  'editorial REJECT': id => review(api, editorial.token, id, 'EDITORIAL', 'REJECT', 'Refusée.'),
+  update: id => updateTraining(api, editor.token, id, { summary: 'Résumé modifié' }),
+  archive: async id =>
+    (await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { training { status } userErrors { code message } } }`, { id }, bearer(editor.token))).body.data
+      .archiveTraining,
+};
+
+const REFUSED = 'INVALID_TRANSITION';
+/** [training status, pending revision status] after the operation, or REFUSED. */
+const MACHINE: Record<string, Record<string, [string, string | null] | typeof REFUSED>> = {
+  DRAFT: {
+    submit: ['SUBMITTED', null],
+    'editorial APPROVE': REFUSED,
+    'technical REQUEST_CHANGES': REFUSED,
+    'editorial REJECT': REFUSED,
+    update: ['DRAFT', null],
+    archive: REFUSED,
+  },
+  SUBMITTED: {
+    submit: REFUSED,
+    'editorial APPROVE': ['SUBMITTED', null],
+    'technical REQUEST_CHANGES': ['CHANGES_REQUESTED', null],
+    'editorial REJECT': ['REJECTED', null],
+    update: REFUSED,
+    archive: REFUSED,
+  },
+  CHANGES_REQUESTED: {
+    submit: ['SUBMITTED', null],
+    'editorial APPROVE': REFUSED,
+    'technical REQUEST_CHANGES': REFUSED,
+    'editorial REJECT': REFUSED,
+    update: ['CHANGES_REQUESTED', null],
+    archive: REFUSED,
+  },
+  REJECTED: {
+    submit: REFUSED,
+    'editorial APPROVE': REFUSED,
+    'technical REQUEST_CHANGES': REFUSED,
+    'editorial REJECT': REFUSED,
+    update: REFUSED,
+    archive: REFUSED,
+  },
+  PUBLISHED: {
+    submit: REFUSED,
+    'editorial APPROVE': REFUSED,
+    'technical REQUEST_CHANGES': REFUSED,
+    'editorial REJECT': REFUSED,
+    update: ['PUBLISHED', 'DRAFT'],
+    archive: ['ARCHIVED', null],
+  },
+  'PUBLISHED with a draft revision': {
+    submit: ['PUBLISHED', 'SUBMITTED'],
+    'editorial APPROVE': REFUSED,
+    'technical REQUEST_CHANGES': REFUSED,
+    'editorial REJECT': REFUSED,
+    update: ['PUBLISHED', 'DRAFT'],
+    archive: ['ARCHIVED', null],
+  },
+  'PUBLISHED with a submitted revision': {
+    submit: REFUSED,
+    'editorial APPROVE': ['PUBLISHED', 'SUBMITTED'],
+    'technical REQUEST_CHANGES': ['PUBLISHED', 'CHANGES_REQUESTED'],
+    // A rejected revision is closed; the live version stays.
+    'editorial REJECT': ['PUBLISHED', null],
+    update: REFUSED,
+    archive: ['ARCHIVED', null],
+  },
+  ARCHIVED: {
+    submit: REFUSED,
+    'editorial APPROVE': REFUSED,
+    'technical REQUEST_CHANGES': REFUSED,
+    'editorial REJECT': REFUSED,
+    update: REFUSED,
+    archive: REFUSED,
+  },
+};
+
+const CASES = Object.entries(MACHINE).flatMap(([from, row]) => Object.entries(row).map(([operation, outcome]) => [from, operation, outcome] as const));
+
+describe('the state machine', () => {
+  test.each(CASES)('%s, %s → %p', async (from, operation, outcome) => {
+    const { id } = await createDraft(api, editor.token);
+    await SETUPS[from](id);
+    const before = await state(id);
+    const payload = await OPERATIONS[operation](id);
+    const after = await state(id);
+    if (outcome === REFUSED) {
+      expect(payload.userErrors).toEqual([expect.objectContaining({ code: REFUSED })]);
+      expect(payload.userErrors[0].message.length).toBeGreaterThan(10);
+      expect(after).toEqual(before);
+    } else {
+      expect(payload.userErrors).toEqual([]);
+      expect([after.status, after.pendingRevision?.status ?? null]).toEqual(outcome);
+    }
+  });
+});
+
+describe('publication', () => {
+  test('needs both committees on the same submission; the first approval publishes nothing', async () => {
+    const { id, slug } = await createDraft(api, editor.token);
+    ok(await submit(api, editor.token, id));
+    const first = await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE');
+    expect(first).toMatchObject({ review: { committee: 'EDITORIAL', decision: 'APPROVE', reviewer: { displayName: 'comite.editorial' } }, training: { status: 'SUBMITTED', publishedAt: null } });
+    expect((await api.gql(`query($slug: String!) { training(slug: $slug) { id } }`, { slug })).body.data.training).toBeNull();
+    const again = await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE');
+    expect(again.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_TRANSITION' })]);
+
+    const second = await review(api, technical.token, id, 'TECHNICAL', 'APPROVE');
+    expect(second.training).toMatchObject({ status: 'PUBLISHED', publishedAt: expect.any(String) });
+    expect((await api.gql(`query($slug: String!) { training(slug: $slug) { id status } }`, { slug })).body.data.training).toEqual({ id, status: 'PUBLISHED' });
+    const audit = await api.sql(`SELECT actor, details FROM audit_entry WHERE action = 'TRAINING_PUBLISHED' AND target = $1`, [id]);
+    expect(audit).toEqual([{ actor: technical.id, details: { submission: 1, slug } }]);
+  });
+
+  test('a resubmission needs fresh approvals: an approval of an earlier version does not count', async () => {
+    const { id } = await createDraft(api, editor.token);
+    ok(await submit(api, editor.token, id));
+    ok(await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE'));
+    ok(await review(api, technical.token, id, 'TECHNICAL', 'REQUEST_CHANGES', 'Ajoutez la durée.'));
+    ok(await updateTraining(api, editor.token, id, { durationMinutes: 120 }));
+    ok(await submit(api, editor.token, id));
+    expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('SUBMITTED');
+    expect((await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE')).training.status).toBe('PUBLISHED');
+    expect((await state(id)).reviews.map((r: any) => [r.committee, r.decision])).toEqual([
+      ['EDITORIAL', 'APPROVE'],
+      ['TECHNICAL', 'REQUEST_CHANGES'],
+      ['TECHNICAL', 'APPROVE'],
+      ['EDITORIAL', 'APPROVE'],
+    ]);
+  });
+
+  test('the two committees approving at once publish exactly once', async () => {
+    const drafts = await Promise.all(Array.from({ length: 8 }, () => createDraft(api, editor.token)));
+    for (const { id } of drafts) ok(await submit(api, editor.token, id));
+    const decisions = await Promise.all(
+      drafts.flatMap(({ id }) => [review(api, editorial.token, id, 'EDITORIAL', 'APPROVE'), review(api, technical.token, id, 'TECHNICAL', 'APPROVE')]),
+    );
+    expect(decisions.every(decision => decision.userErrors.length === 0)).toBe(true);
+    for (const { id } of drafts) {
+      expect((await state(id)).status).toBe('PUBLISHED');
+      const [{ published }] = await api.sql(`SELECT count(*)::int AS published FROM audit_entry WHERE action = 'TRAINING_PUBLISHED' AND target = $1`, [id]);
+      expect(published).toBe(1);
+    }
+  });
+
+  test.each([
+    ['REQUEST_CHANGES', undefined],
+    ['REJECT', '   '],
+  ])('%s needs a comment; refused, it writes nothing', async (decision, comment) => {
+    const { id } = await createDraft(api, editor.token);
+    ok(await submit(api, editor.token, id));
+    const payload = await review(api, technical.token, id, 'TECHNICAL', decision, comment);
+    expect(payload).toEqual({ review: null, training: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field: ['input', 'comment'] })] });
+    expect(await state(id)).toMatchObject({ status: 'SUBMITTED', reviews: [] });
+  });
+
+  test('a reviewer speaks only for a committee they sit on, and never on their own partner’s trainings', async () => {
+    const { id } = await createDraft(api, editor.token);
+    ok(await submit(api, editor.token, id));
+    const query = `mutation($input: ReviewInput!) { reviewTraining(input: $input) { userErrors { code } } }`;
+    const asTechnical = await api.gql(query, { input: { trainingId: id, committee: 'TECHNICAL', decision: 'APPROVE' } }, bearer(editorial.token));
+    expect(asTechnical.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const ownPartner = await api.gql(query, { input: { trainingId: id, committee: 'EDITORIAL', decision: 'APPROVE' } }, bearer(editorialEditor.token));
+    expect(ownPartner.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await state(id)).reviews).toEqual([]);
+  });
+});
+
+describe('revisions of a live training', () => {
+  test('never take it offline, and replace it only once both committees approve', async () => {
+    const { id, slug } = await createDraft(api, editor.token, { title: 'Titre en ligne', keywords: ['avant'] });
+    await SETUPS.PUBLISHED(id);
+    const publicView = async () =>
+      (await api.gql(`query($slug: String!) { training(slug: $slug) { title keywords status pendingRevision { id } reviews { decision } } }`, { slug })).body.data.training;
+
+    const updated = await updateTraining(api, editor.token, id, { title: 'Titre révisé', keywords: ['après'] });
+    expect(updated.training).toMatchObject({ title: 'Titre en ligne', status: 'PUBLISHED', pendingRevision: { title: 'Titre révisé', status: 'DRAFT' } });
+    expect(updated.training.pendingRevision.changedFields.sort()).toEqual(['keywords', 'title']);
+    // Anonymous visitors see the live version, and nothing of the review.
+    expect(await publicView()).toEqual({ title: 'Titre en ligne', keywords: ['avant'], status: 'PUBLISHED', pendingRevision: null, reviews: [] });
+    const search = async () =>
+      (await api.gql(`{ trainings(search: "Titre révisé") { edges { node { id } } } }`)).body.data.trainings.edges.map((edge: any) => edge.node.id);
+
+    ok(await submit(api, editor.token, id));
+    expect(await publicView()).toMatchObject({ title: 'Titre en ligne', status: 'PUBLISHED' });
+    const queue = async (committee: string, token: string) =>
+      (await api.gql(`query($c: Committee!) { reviewQueue(committee: $c, first: 100) { edges { node { id } } } }`, { c: committee }, bearer(token))).body.data.reviewQueue.edges.map(
+        (edge: any) => edge.node.id,
+      );
+    expect(await queue('EDITORIAL', editorial.token)).toContain(id);
+    const first = await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE');
+    expect(first.review.onRevision).toBe(true);
+    expect(await publicView()).toMatchObject({ title: 'Titre en ligne' });
+    expect(await queue('EDITORIAL', editorial.token)).not.toContain(id);
+    expect(await queue('TECHNICAL', technical.token)).toContain(id);
+    expect(await search()).not.toContain(id);
+
+    const second = await review(api, technical.token, id, 'TECHNICAL', 'APPROVE');
+    expect(second.training).toMatchObject({ title: 'Titre révisé', status: 'PUBLISHED', slug });
+    expect(await publicView()).toMatchObject({ title: 'Titre révisé', keywords: ['après'] });
+    expect(await search()).toContain(id);
+    expect((await state(id)).pendingRevision).toBeNull();
+    const [audit] = await api.sql(`SELECT details FROM audit_entry WHERE action = 'REVISION_PUBLISHED' AND target = $1`, [id]);
+    expect(audit.details.submission).toBe(2);
+  });
+
+  test('a rejected revision leaves the live version as it was; the next change starts a fresh revision', async () => {
+    const { id, slug } = await createDraft(api, editor.token, { title: 'Version stable' });
+    await SETUPS.PUBLISHED(id);
+    ok(await updateTraining(api, editor.token, id, { title: 'Version refusée' }));
+    ok(await submit(api, editor.token, id));
+    ok(await review(api, editorial.token, id, 'EDITORIAL', 'REJECT', 'Non.'));
+    expect((await api.gql(`query($slug: String!) { training(slug: $slug) { title status } }`, { slug })).body.data.training).toEqual({ title: 'Version stable', status: 'PUBLISHED' });
+    const next = await updateTraining(api, editor.token, id, { summary: 'Autre résumé' });
+    expect(next.training.pendingRevision).toMatchObject({ status: 'DRAFT', title: 'Version stable', changedFields: ['summary'] });
+  });
+});
+
+describe('the review queue', () => {
+  test('lists submitted versions waiting for that committee, oldest submission first, page by page', async () => {
+    const waiting: string[] = [];
+    for (let n = 0; n < 3; n += 1) {
+      const { id } = await createDraft(api, editor.token);
+      ok(await submit(api, editor.token, id));
+      waiting.push(id);
+    }
+    ok(await review(api, technical.token, waiting[1], 'TECHNICAL', 'APPROVE'));
+    const read = async (committee: string, after?: string) =>
+      (await api.gql(`query($c: Committee!, $after: String) { reviewQueue(committee: $c, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`,
+        { c: committee, after }, bearer(admin.token))).body.data.reviewQueue;
+    const all = async (committee: string) => {
+      const ids: string[] = [];
+      let page = await read(committee);
+      const total = page.totalCount;
+      ids.push(...page.edges.map((edge: any) => edge.node.id));
+      while (page.pageInfo.hasNextPage) {
+        page = await read(committee, page.pageInfo.endCursor);
+        ids.push(...page.edges.map((edge: any) => edge.node.id));
+      }
+      expect(ids).toHaveLength(total);
+      return ids;
+    };
+    const editorialQueue = await all('EDITORIAL');
+    const technicalQueue = await all('TECHNICAL');
+    expect(editorialQueue.filter(id => waiting.includes(id))).toEqual(waiting);
+    expect(technicalQueue.filter(id => waiting.includes(id))).toEqual([waiting[0], waiting[2]]);
+    const [{ submitted }] = await api.sql(`SELECT count(*)::int AS submitted FROM training t WHERE t.status = 'SUBMITTED'
+      OR EXISTS (SELECT 1 FROM training_revision v WHERE v.training_id = t.id AND v.status = 'SUBMITTED')`);
+    expect(editorialQueue.length).toBeLessThanOrEqual(submitted);
+  });
+});

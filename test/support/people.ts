@@ -1,0 +1,46 @@
+import type { TestApp } from './test-app';
+
+export const ADMIN = { email: 'admin@numerique.gouv.fr', password: 'Administrateur de Mentor 2026' };
+export const PASSWORD = 'Une phrase de passe solide';
+/** Start the app with these to have an ADMIN account (see `ADMIN`). */
+export const ADMIN_ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
+
+export const bearer = (token: string | null | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+export interface Person {
+  id: string;
+  token: string;
+}
+
+export async function login(api: TestApp, email: string, password = PASSWORD): Promise<Person> {
+  const { body } = await api.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } userErrors { code } } }`, {
+    email,
+    password,
+  });
+  expect(body.data.login.userErrors).toEqual([]);
+  return { token: body.data.login.accessToken, id: body.data.login.user.id };
+}
+
+export async function register(api: TestApp, email: string, profile: Record<string, unknown> = {}): Promise<string> {
+  const { body } = await api.gql(`mutation($input: RegisterInput!) { register(input: $input) { user { id } userErrors { code message } } }`, {
+    input: { email, password: PASSWORD, displayName: email.split('@')[0], ...profile },
+  });
+  expect(body.data.register.userErrors).toEqual([]);
+  return body.data.register.user.id;
+}
+
+export async function grant(api: TestApp, adminToken: string, userId: string, role: string, partner: string | null = null): Promise<void> {
+  const { body } = await api.gql(
+    `mutation($userId: ID!, $role: Role!, $partner: String) { grantRole(userId: $userId, role: $role, partner: $partner) { userErrors { code } } }`,
+    { userId, role, partner },
+    bearer(adminToken),
+  );
+  expect(body.data.grantRole.userErrors).toEqual([]);
+}
+
+/** Registers `email`, grants it the roles, and signs it in (the token then carries the roles). */
+export async function person(api: TestApp, adminToken: string, email: string, roles: [role: string, partner?: string][] = []): Promise<Person> {
+  const id = await register(api, email);
+  for (const [role, partner] of roles) await grant(api, adminToken, id, role, partner ?? null);
+  return login(api, email);
+}
