@@ -1,9 +1,9 @@
 import { IsDate, IsInt, IsOptional, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../graphql/errors';
+import { present } from '../graphql/validation';
 import { TrainingSession } from './training-session.entity';
 
-const present = (_: object, value: unknown) => value !== undefined;
 
 @InputType({ description: 'Changes to a session: every SessionInput field but trainingId; absent fields stay as they are.' })
 export class SessionUpdateInput {

@@ -17,13 +17,12 @@ import {
 } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../graphql/errors';
+import { present } from '../graphql/validation';
 import { AgentCategory, Modality } from './catalogue.enums';
 import { Training } from './training.entity';
 
 const NOT_BLANK = /\S/;
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-/** Required on creation: on an update, absent means unchanged but null is refused. */
-const present = (_: object, value: unknown) => value !== undefined;
 
 @InputType({ description: 'Who may enrol; an absent or empty list means no restriction on that axis.' })
 export class AudienceRuleInput {

@@ -9,6 +9,9 @@ function failuresOf(errors: ValidationError[], path: string[]): DomainError[] {
   });
 }
 
+/** For `@ValidateIf`: a field required on creation, optional on update, where absent means unchanged but null is refused. */
+export const present = (_: object, value: unknown): boolean => value !== undefined;
+
 /**
  * Checks an input against its class-validator rules; every failing field becomes a VALIDATION
  * user error naming it (e.g. ["input", "title"]), one per field, before anything is read or written.
