@@ -3,6 +3,14 @@ import { ReferenceData1795917788749 } from './1795917788749-ReferenceData';
 import { CatalogueSearch1795920000000 } from './1795920000000-CatalogueSearch';
 import { Accounts1795925246282 } from './1795925246282-Accounts';
 import { EditorialWorkflow1795933852915 } from './1795933852915-EditorialWorkflow';
+import { Attestations1795935543647 } from './1795935543647-Attestations';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
-export const migrations = [Foundation1795917788748, ReferenceData1795917788749, CatalogueSearch1795920000000, Accounts1795925246282, EditorialWorkflow1795933852915];
+export const migrations = [
+  Foundation1795917788748,
+  ReferenceData1795917788749,
+  CatalogueSearch1795920000000,
+  Accounts1795925246282,
+  EditorialWorkflow1795933852915,
+  Attestations1795935543647,
+];

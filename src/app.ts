@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Logger } from 'pino';
 import { ensureAdmin } from './accounts/account.service';
 import { resolveJwtSecret } from './auth/secrets';
+import { resolveAttestationKeys } from './enrolment/attestation-keys';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
@@ -68,7 +69,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       ],
     });
     const jwtSecret = await resolveJwtSecret(config);
-    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, exposeStatementCount: !production });
+    const attestationIssuer = { keys: await resolveAttestationKeys(config), url: config.publicUrl };
+    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import path from 'node:path';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -9,6 +10,12 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly jwtSecret: string | null;
+  /** PEM private key (P-256) signing attestations; null outside production: generated in DATA_DIR. */
+  readonly attestationSigningKey: string | null;
+  /** PEM public keys of retired signing keys, still published so that older attestations verify. */
+  readonly attestationRetiredKeys: string[];
+  /** Where the API is reached from outside; the issuer of attestations. */
+  readonly publicUrl: string;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly demoData: boolean;
   readonly logLevel: string;
@@ -99,6 +106,47 @@ function parseJwtSecret(env: Env, nodeEnv: NodeEnv): string | null {
   return secret ?? null;
 }
 
+const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g;
+
+function parseSigningKey(env: Env, nodeEnv: NodeEnv): string | null {
+  const key = present(env, 'ATTESTATION_SIGNING_KEY');
+  if (key !== undefined) {
+    try {
+      const parsed = createPrivateKey(key.replace(/\\n/g, '\n'));
+      if (parsed.asymmetricKeyType !== 'ec' || parsed.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not P-256');
+      return key.replace(/\\n/g, '\n');
+    } catch {
+      throw new ConfigError('ATTESTATION_SIGNING_KEY', 'must be a PEM private key on curve P-256 (ES256)');
+    }
+  }
+  if (nodeEnv === 'production') throw new ConfigError('ATTESTATION_SIGNING_KEY', 'is required when NODE_ENV=production');
+  return null;
+}
+
+function parseRetiredKeys(env: Env): string[] {
+  const value = present(env, 'ATTESTATION_RETIRED_PUBLIC_KEYS');
+  if (value === undefined) return [];
+  const keys = value.replace(/\\n/g, '\n').match(PEM_BLOCK) ?? [];
+  try {
+    for (const key of keys) createPublicKey(key);
+  } catch {
+    throw new ConfigError('ATTESTATION_RETIRED_PUBLIC_KEYS', 'must hold PEM public keys');
+  }
+  if (keys.length === 0) throw new ConfigError('ATTESTATION_RETIRED_PUBLIC_KEYS', 'must hold PEM public keys');
+  return keys;
+}
+
+function parsePublicUrl(env: Env, port: number): string {
+  const value = present(env, 'PUBLIC_URL') ?? `http://localhost:${port}`;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return url.href.replace(/\/$/, '');
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `must be an http(s) URL (got "${value}")`);
+  }
+}
+
 function parseLogLevel(env: Env, nodeEnv: NodeEnv): string {
   const value = present(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(value)) {
@@ -114,12 +162,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (nodeEnv === 'production' && databaseUrl === null) {
     throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded database is for development)');
   }
+  const port = parsePort(env);
   return Object.freeze({
     nodeEnv,
-    port: parsePort(env),
+    port,
     databaseUrl,
     dataDir: path.resolve(present(env, 'DATA_DIR') ?? '.data'),
     jwtSecret: parseJwtSecret(env, nodeEnv),
+    attestationSigningKey: parseSigningKey(env, nodeEnv),
+    attestationRetiredKeys: parseRetiredKeys(env),
+    publicUrl: parsePublicUrl(env, port),
     admin: parseAdmin(env),
     demoData: parseBoolean(env, 'DEMO_DATA', databaseUrl === null),
     logLevel: parseLogLevel(env, nodeEnv),

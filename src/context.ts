@@ -1,11 +1,17 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Grant, Viewer } from './auth/viewer';
+import type { AttestationKeys } from './enrolment/attestation-keys';
 import { createAccountLoaders } from './accounts/account.loaders';
 import { createCatalogueLoaders } from './catalogue/catalogue.loaders';
 import { createContentLoaders } from './content/content.loaders';
 import { createEnrolmentLoaders } from './enrolment/enrolment.loaders';
 import { createReviewLoaders } from './review/review.loaders';
+
+export interface AttestationIssuer {
+  keys: AttestationKeys;
+  url: string;
+}
 
 /** What the request log line reports beyond method, path and status; filled in as the request runs. */
 export interface RequestTrace {
@@ -29,6 +35,8 @@ export interface Context {
   readonly viewer: Viewer;
   /** Signs access tokens (JWT_SECRET, or the one generated in DATA_DIR). */
   readonly jwtSecret: string;
+  /** Signs attestations as the issuer at this URL. */
+  readonly attestationIssuer: AttestationIssuer;
   readonly loaders: Loaders;
   /**
    * The signed-in user's role grants as the database holds them now (read once per request, so

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 
@@ -57,10 +58,25 @@ test('production refuses to start without real secrets and a DATABASE_URL', () =
   const secret = 'a'.repeat(40);
   expect(refusal({ NODE_ENV: 'production', JWT_SECRET: secret })).toMatch(/DATABASE_URL is required when NODE_ENV=production/);
   expect(refusal({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor' })).toMatch(/JWT_SECRET is required/);
-  expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret })).toMatchObject({
+  expect(refusal({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret })).toMatch(/ATTESTATION_SIGNING_KEY is required/);
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret, ATTESTATION_SIGNING_KEY: key })).toMatchObject({
     nodeEnv: 'production',
     demoData: false,
+    attestationSigningKey: key.trim(),
   });
+});
+
+test('attestation keys: P-256 only; retired public keys and the public URL are checked', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  expect(refusal({ ATTESTATION_SIGNING_KEY: rsa })).toMatch(/ATTESTATION_SIGNING_KEY must be a PEM private key on curve P-256/);
+  expect(refusal({ ATTESTATION_SIGNING_KEY: 'not a key' })).toMatch(/ATTESTATION_SIGNING_KEY/);
+  expect(refusal({ ATTESTATION_RETIRED_PUBLIC_KEYS: 'nothing' })).toMatch(/ATTESTATION_RETIRED_PUBLIC_KEYS must hold PEM public keys/);
+  const retired = [1, 2].map(() => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString());
+  expect(loadConfig({ ATTESTATION_RETIRED_PUBLIC_KEYS: retired.join('') }).attestationRetiredKeys).toEqual(retired.map(pem => pem.trim()));
+  expect(refusal({ PUBLIC_URL: 'ftp://mentor' })).toMatch(/PUBLIC_URL must be an http\(s\) URL/);
+  expect(loadConfig({ PUBLIC_URL: 'https://mentor.gouv.fr/' }).publicUrl).toBe('https://mentor.gouv.fr');
+  expect(loadConfig({ PORT: '4321' }).publicUrl).toBe('http://localhost:4321');
 });
 
 test('admin e-mail is normalised to lower case', () => {

@@ -1,12 +1,15 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
+import { ApiClient } from './api-client.entity';
 import { RoleGrant } from './role-grant.entity';
 import { User } from './user.entity';
 
 export function createAccountLoaders(db: DataSource) {
   return {
     userById: byIdLoader(db, User),
+    /** API clients not revoked: a revoked client's tokens stop working at once. */
+    activeClientById: byIdLoader(db, ApiClient, { revokedAt: IsNull() }),
     grantsByUser: new DataLoader<string, RoleGrant[]>(
       async userIds => {
         const grants = await db.getRepository(RoleGrant).find({ where: { userId: In([...userIds]) }, order: { role: 'ASC' } });

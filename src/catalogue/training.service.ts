@@ -117,7 +117,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const keyType = orderSpec(orderBy, search, 'fulltext').type;
   const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after, list, keyType);
   let mode: SearchMode = cursor?.mode === 'fuzzy' ? 'fuzzy' : 'fulltext';
-  const scope = await catalogueScope(ctx);
+  const scope = await catalogueScope(ctx, args.filter);
 
   const read = (current: SearchMode) => {
     const predicates = cataloguePredicates(scope, args.filter, search, current);
@@ -189,8 +189,9 @@ async function countTrainings(ctx: Context, predicates: Predicate[]): Promise<nu
   return count;
 }
 
-async function catalogueScope(ctx: Context): Promise<CatalogueScope> {
-  return { userId: ctx.viewer.userId, visibility: visibilityOf(await ctx.grants()) };
+async function catalogueScope(ctx: Context, filter: TrainingFilter | null | undefined): Promise<CatalogueScope> {
+  const agent = filter?.eligibleOnly && ctx.viewer.userId ? await ctx.loaders.userById.load(ctx.viewer.userId) : null;
+  return { visibility: visibilityOf(await ctx.grants()), agent };
 }
 
 export async function findTrainingBySlug(ctx: Context, slug: string): Promise<Training | null> {

@@ -9,6 +9,7 @@ import { Licence } from '../catalogue/licence.entity';
 import { Partner } from '../catalogue/partner.entity';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
+import { Attestation } from '../enrolment/attestation.entity';
 import { Enrolment } from '../enrolment/enrolment.entity';
 import { Review } from '../review/review.entity';
 import { TrainingRevision } from '../review/training-revision.entity';
@@ -33,4 +34,5 @@ export const entities = [
   TrainingRevision,
   Review,
   Enrolment,
+  Attestation,
 ];

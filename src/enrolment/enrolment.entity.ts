@@ -1,3 +1,4 @@
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { TrainingSession } from '../catalogue/training-session.entity';
@@ -5,6 +6,7 @@ import { Node } from '../graphql/node';
 import { EnrolmentStatus } from './enrolment.enums';
 
 /** An agent's place in a session: a seat (CONFIRMED), a place in line (WAITLISTED), or history. */
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'An agent’s place in a session: a seat, a place in line, or history.' })
 @Entity()
 // At most one active enrolment per agent and session, guaranteed by the database.
 @Index('enrolment_active_idx', { synchronize: false })
@@ -25,19 +27,23 @@ export class Enrolment extends Node {
   @Column({ type: 'uuid' })
   sessionId: string;
 
+  @Field(() => EnrolmentStatus)
   @Column({ type: 'enum', enum: EnrolmentStatus })
   status: EnrolmentStatus;
 
-  /** 1 for the first in line; null unless WAITLISTED. */
+  @Field(() => Int, { nullable: true, description: '1 for the first in line; null unless WAITLISTED.' })
   @Column({ type: 'int', nullable: true })
   waitlistPosition: number | null;
 
+  @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   enrolledAt: Date;
 
+  @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 
+  @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
 

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import { MAX_BATCH } from '../db/by-id-loader';
+import { In, type DataSource } from 'typeorm';
+import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
+import { Attestation } from './attestation.entity';
+import { Enrolment } from './enrolment.entity';
 import { EnrolmentStatus } from './enrolment.enums';
 
 export interface SeatCounts {
@@ -24,5 +26,13 @@ async function countSeats(db: DataSource, sessionIds: readonly string[]): Promis
 export function createEnrolmentLoaders(db: DataSource) {
   return {
     seatCounts: new DataLoader<string, SeatCounts>(ids => countSeats(db, ids), { maxBatchSize: MAX_BATCH }),
+    enrolmentById: byIdLoader(db, Enrolment),
+    attestationByEnrolment: new DataLoader<string, Attestation | null>(
+      async enrolmentIds => {
+        const attestations = await db.getRepository(Attestation).findBy({ enrolmentId: In([...enrolmentIds]) });
+        return enrolmentIds.map(id => attestations.find(attestation => attestation.enrolmentId === id) ?? null);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
   };
 }

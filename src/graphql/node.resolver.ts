@@ -3,6 +3,8 @@ import { findVisibleUser } from '../accounts/user.service';
 import { findVisibleSession } from '../catalogue/training.service';
 import { findFaqEntry, findTourStep } from '../content/content.service';
 import type { Context } from '../context';
+import { findReadableAttestation } from '../enrolment/attestation.service';
+import { findReadableEnrolment } from '../enrolment/enrolment-queries';
 import { findReview, findRevision } from '../review/review-nodes';
 import { fromGlobalId } from './global-id';
 import { Node } from './node';
@@ -21,6 +23,8 @@ const finders: Record<string, NodeFinder> = {
   User: findVisibleUser,
   Review: findReview,
   TrainingRevision: findRevision,
+  Enrolment: findReadableEnrolment,
+  Attestation: findReadableAttestation,
 };
 
 @Resolver()

@@ -11,6 +11,8 @@ import { TrainingResolver } from '../catalogue/training.resolver';
 import { TrainingEditingResolver } from '../catalogue/training-editing.resolver';
 import { ReviewFieldsResolver, RevisionFieldsResolver, TrainingReviewFieldsResolver } from '../review/review-fields.resolver';
 import { ReviewResolver } from '../review/review.resolver';
+import { EnrolmentFieldsResolver, TrainingEligibilityResolver } from '../enrolment/enrolment-fields.resolver';
+import { EnrolmentResolver } from '../enrolment/enrolment.resolver';
 import { ContentResolver } from '../content/content.resolver';
 import { NodeResolver } from './node.resolver';
 import { DateTimeScalar } from './scalars';
@@ -30,6 +32,9 @@ export const resolvers = [
   TrainingReviewFieldsResolver,
   RevisionFieldsResolver,
   ReviewFieldsResolver,
+  EnrolmentResolver,
+  EnrolmentFieldsResolver,
+  TrainingEligibilityResolver,
   ContentResolver,
 ] as const;
 

@@ -4,7 +4,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { viewerOf } from '../auth/viewer';
-import { createContext, type Context, type RequestTrace } from '../context';
+import { createContext, type AttestationIssuer, type Context, type RequestTrace } from '../context';
 import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
 import { LIMITS } from '../graphql/limits';
@@ -15,6 +15,7 @@ export interface HttpServerDeps {
   db: DataSource;
   log: Logger;
   jwtSecret: string;
+  attestationIssuer: AttestationIssuer;
   /** Reports SQL statements per request in `x-sql-statements` (development and tests; the benchmark reads it). */
   exposeStatementCount: boolean;
 }
@@ -59,6 +60,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
           db: deps.db,
           viewer: viewerOf(req, deps.jwtSecret),
           jwtSecret: deps.jwtSecret,
+          attestationIssuer: deps.attestationIssuer,
         }),
     }),
     statements: tally,
@@ -83,7 +85,12 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
     const { ready, reason } = await readiness(deps.db);
     return sendJson(res, ready ? 200 : 503, ready ? { status: 'ready' } : { status: 'unavailable', reason });
   }
-  sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz'] });
+  if (path === '/.well-known/jwks.json' && req.method === 'GET') {
+    // Verifiers may cache the keys a while; a rotation keeps the retired key published.
+    res.setHeader('cache-control', 'public, max-age=300');
+    return sendJson(res, 200, deps.attestationIssuer.keys.jwks);
+  }
+  sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz', '/.well-known/jwks.json'] });
 }
 
 /** Node's HTTP server: the GraphQL endpoint, health probes and one structured log line per request. */

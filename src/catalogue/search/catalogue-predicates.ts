@@ -1,3 +1,4 @@
+import type { AgentProfile } from '../../enrolment/eligibility';
 import type { TrainingFilter } from '../training.types';
 import { visibilityPredicate, type TrainingVisibility } from '../training-visibility';
 import type { SearchQuery } from './search-query';
@@ -69,8 +70,19 @@ const OPEN_SESSION = `EXISTS (SELECT 1 FROM training_session os WHERE os.trainin
 
 /** Who is asking, as far as a catalogue request depends on it. */
 export interface CatalogueScope {
-  userId: string | null;
   visibility: TrainingVisibility;
+  /** The signed-in agent's profile, for `eligibleOnly`; null when anonymous (or not asked). */
+  agent: AgentProfile | null;
+}
+
+/** The audience rule in SQL (see `eligibilityOf`): an empty axis does not restrict; an unknown employer or category matches no restriction on it. */
+function eligiblePredicate(agent: AgentProfile): Predicate {
+  return {
+    sql: `(cardinality(t.audience_partner_ids) = 0 OR t.audience_partner_ids @> ARRAY[CAST(:agentEmployer AS uuid)])
+      AND (cardinality(t.audience_categories) = 0 OR t.audience_categories @> ARRAY[CAST(:agentCategory AS training_audience_categories_enum)])
+      AND (cardinality(t.audience_functions) = 0 OR t.audience_functions && CAST(:agentFunctions AS text[]))`,
+    params: { agentEmployer: agent.employerId, agentCategory: agent.category, agentFunctions: agent.functions },
+  };
 }
 
 /** Every condition of a catalogue request: visibility, search and filters. */
@@ -106,7 +118,7 @@ export function cataloguePredicates(
     predicates.push({ sql: filter.hasOpenSession ? OPEN_SESSION : `NOT ${OPEN_SESSION}`, params: {} });
   }
   // Eligibility needs a signed-in agent; an anonymous visitor may enrol in nothing.
-  if (filter?.eligibleOnly && scope.userId === null) predicates.push({ sql: 'false', params: {} });
+  if (filter?.eligibleOnly) predicates.push(scope.agent ? eligiblePredicate(scope.agent) : { sql: 'false', params: {} });
   return predicates;
 }
 

@@ -1,0 +1,32 @@
+import type { Context } from '../context';
+import { normaliseAttestationCode } from './attestation-code';
+import { verifyCredential } from './attestation-credential';
+import { Attestation } from './attestation.entity';
+import { AttestationVerification } from './enrolment.types';
+import { findReadableEnrolment } from './enrolment-queries';
+
+const INVALID = Object.assign(new AttestationVerification(), { valid: false, attestation: null });
+
+/**
+ * Public: an attestation is valid when its code is known and its stored credential still verifies
+ * with one of our keys and states that code. Anything else answers `valid: false` and nothing more.
+ */
+export async function verifyAttestation(ctx: Context, typed: string): Promise<AttestationVerification> {
+  const code = normaliseAttestationCode(typed);
+  const attestation = code ? await ctx.db.getRepository(Attestation).findOneBy({ code }) : null;
+  if (!attestation) return INVALID;
+  const claims = verifyCredential(ctx.attestationIssuer.keys, attestation.credential);
+  if (claims?.code !== attestation.code || claims.jti !== `urn:uuid:${attestation.id}`) return INVALID;
+  return Object.assign(new AttestationVerification(), { valid: true, attestation });
+}
+
+/** The signed-in user's attestations, newest first. */
+export function myAttestations(ctx: Context): Promise<Attestation[]> {
+  return ctx.db.getRepository(Attestation).find({ where: { userId: ctx.viewer.userId! }, order: { issuedAt: 'DESC', id: 'DESC' } });
+}
+
+/** `node(id)` for an attestation: whoever may read its enrolment (anyone else checks it by its code). */
+export async function findReadableAttestation(ctx: Context, id: string): Promise<Attestation | null> {
+  const attestation = await ctx.db.getRepository(Attestation).findOneBy({ id });
+  return attestation && (await findReadableEnrolment(ctx, attestation.enrolmentId)) ? attestation : null;
+}

@@ -1,0 +1,50 @@
+import type { Context } from '../context';
+import { toConnection } from '../graphql/connection';
+import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
+import { EnrolmentStatus } from './enrolment.enums';
+import { Enrolment } from './enrolment.entity';
+import { mayReadEnrolment } from './enrolment-rights';
+import { EnrolmentConnection } from './enrolment.types';
+
+/** `node(id)` for an enrolment: its owner, the training's editors, HR correspondents of the owner's employer, admins. */
+export async function findReadableEnrolment(ctx: Context, id: string): Promise<Enrolment | null> {
+  if (ctx.viewer.userId === null) return null;
+  const enrolment = await ctx.loaders.enrolmentById.load(id);
+  if (!enrolment) return null;
+  const session = await ctx.loaders.sessionById.load(enrolment.sessionId);
+  const [training, owner, grants] = await Promise.all([
+    ctx.loaders.trainingById.load(session!.trainingId),
+    ctx.loaders.userById.load(enrolment.userId),
+    ctx.grants(),
+  ]);
+  return mayReadEnrolment(ctx.viewer, grants, { userId: enrolment.userId, employerId: owner!.employerId, partnerId: training!.partnerId }) ? enrolment : null;
+}
+
+export interface EnrolmentListArgs {
+  status?: EnrolmentStatus | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** The signed-in user's enrolments, newest first, keyset-paged. */
+export async function myEnrolments(ctx: Context, args: EnrolmentListArgs): Promise<EnrolmentConnection> {
+  const size = pageSize(args.first);
+  const list = `myEnrolments:${args.status ?? 'ALL'}`;
+  const query = ctx.db
+    .getRepository(Enrolment)
+    .createQueryBuilder('e')
+    .where('e.user_id = :userId', { userId: ctx.viewer.userId })
+    .orderBy('e.enrolled_at', 'DESC')
+    .addOrderBy('e.id', 'DESC')
+    .limit(size + 1);
+  if (args.status) query.andWhere('e.status = :status', { status: args.status });
+  const count = query.clone();
+  if (args.after !== null && args.after !== undefined) {
+    const cursor = decodeCursor(args.after, list, 'timestamptz');
+    query.andWhere('(e.enrolled_at, e.id) < (CAST(:key AS timestamptz), CAST(:id AS uuid))', { key: cursor.key, id: cursor.id });
+  }
+  const { entities, raw } = await query.addSelect('e.enrolled_at::text', 'sort_key').getRawAndEntities<{ sort_key: string }>();
+  const keys = new Map(entities.map((enrolment, index) => [enrolment.id, raw[index].sort_key]));
+  const page = toPage(entities, size, list, enrolment => ({ key: keys.get(enrolment.id)!, id: enrolment.id }));
+  return toConnection(EnrolmentConnection, page, () => count.getCount());
+}

@@ -1,0 +1,30 @@
+import { Role } from '../accounts/accounts.enums';
+import type { Grant, Viewer } from '../auth/viewer';
+import { mayEdit } from '../catalogue/training-visibility';
+
+/** The people an enrolment concerns: its owner (and their employer), the training's partner. */
+export interface EnrolmentParties {
+  userId: string;
+  employerId: string | null;
+  partnerId: string;
+}
+
+/** Its owner, the training's editors, HR correspondents of the owner's employer, admins: nobody else. */
+export function mayReadEnrolment(viewer: Viewer, grants: readonly Grant[], parties: EnrolmentParties): boolean {
+  if (viewer.userId === parties.userId || mayEdit(grants, parties.partnerId)) return true;
+  return parties.employerId !== null && grants.some(grant => grant.role === Role.HR_CORRESPONDENT && grant.partnerId === parties.employerId);
+}
+
+/** Its owner, the training's editors and admins. */
+export function mayCancelEnrolment(viewer: Viewer, grants: readonly Grant[], parties: EnrolmentParties): boolean {
+  return viewer.userId === parties.userId || mayEdit(grants, parties.partnerId);
+}
+
+/**
+ * The training's editors and admins, never for their own enrolment, or an API client of the training's
+ * partner (its `enrolments:complete` scope is checked by the authChecker).
+ */
+export function mayCompleteEnrolment(viewer: Viewer, grants: readonly Grant[], parties: EnrolmentParties): boolean {
+  if (viewer.client) return viewer.client.partnerId === parties.partnerId;
+  return viewer.userId !== parties.userId && mayEdit(grants, parties.partnerId);
+}
