@@ -13,22 +13,22 @@ import { User } from './user.entity';
 export class AccountResolver {
   @Mutation(() => AuthPayload, { description: 'Creates an agent account; the employer follows from the e-mail domain.' })
   register(@Ctx() ctx: Context, @Arg('input') input: RegisterInput): Promise<AuthPayload> {
-    return withUserErrors(() => register(ctx, input));
+    return withUserErrors(ctx, () => register(ctx, input));
   }
 
   @Mutation(() => AuthPayload)
   login(@Ctx() ctx: Context, @Arg('email') email: string, @Arg('password') password: string): Promise<AuthPayload> {
-    return withUserErrors(() => login(ctx, email, password));
+    return withUserErrors(ctx, () => login(ctx, email, password));
   }
 
   @Mutation(() => AuthPayload, { description: 'Rotates: the refresh token given stops working; reusing it revokes its family.' })
   refreshToken(@Ctx() ctx: Context, @Arg('refreshToken') token: string): Promise<AuthPayload> {
-    return withUserErrors(() => refresh(ctx, token));
+    return withUserErrors(ctx, () => refresh(ctx, token));
   }
 
   @Mutation(() => LogoutPayload)
   logout(@Ctx() ctx: Context, @Arg('refreshToken') token: string): Promise<LogoutPayload> {
-    return withUserErrors(() => logout(ctx, token));
+    return withUserErrors(ctx, () => logout(ctx, token));
   }
 
   @Query(() => User, { nullable: true, description: 'The signed-in user; null when anonymous.' })
@@ -44,7 +44,7 @@ export class AccountResolver {
     @Arg('category', () => AgentCategory, { nullable: true }) category?: AgentCategory | null,
     @Arg('functions', () => [String], { nullable: true }) functions?: string[] | null,
   ): Promise<UserPayload> {
-    return withUserErrors(() => updateProfile(ctx, ctx.viewer.userId!, { displayName, category, functions }));
+    return withUserErrors(ctx, () => updateProfile(ctx, ctx.viewer.userId!, { displayName, category, functions }));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner, admins and HR correspondents of its employer; null otherwise.' })

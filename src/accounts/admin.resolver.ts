@@ -18,7 +18,7 @@ export class AdminResolver {
     @Arg('role', () => Role) role: Role,
     @Arg('partner', () => String, { nullable: true }) partner?: string | null,
   ): Promise<UserPayload> {
-    return withUserErrors(() => grantRole(ctx, userId, role, partner));
+    return withUserErrors(ctx, () => grantRole(ctx, userId, role, partner));
   }
 
   @Authorized(Role.ADMIN)
@@ -29,7 +29,7 @@ export class AdminResolver {
     @Arg('role', () => Role) role: Role,
     @Arg('partner', () => String, { nullable: true }) partner?: string | null,
   ): Promise<UserPayload> {
-    return withUserErrors(() => revokeRole(ctx, userId, role, partner));
+    return withUserErrors(ctx, () => revokeRole(ctx, userId, role, partner));
   }
 
   @Authorized(Role.ADMIN)
@@ -40,18 +40,18 @@ export class AdminResolver {
     @Arg('name') name: string,
     @Arg('scopes', () => [String]) scopes: string[],
   ): Promise<ApiClientPayload> {
-    return withUserErrors(() => createApiClient(ctx, partner, name, scopes));
+    return withUserErrors(ctx, () => createApiClient(ctx, partner, name, scopes));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiClientPayload, { description: 'ADMIN. Its tokens stop being issued at once; issued ones expire within 15 minutes.' })
   revokeApiClient(@Ctx() ctx: Context, @Arg('clientId') clientId: string): Promise<ApiClientPayload> {
-    return withUserErrors(() => revokeApiClient(ctx, clientId));
+    return withUserErrors(ctx, () => revokeApiClient(ctx, clientId));
   }
 
   @Mutation(() => AuthPayload, { description: 'Client credentials: an access token for the client’s partner and scopes.' })
   issueClientToken(@Ctx() ctx: Context, @Arg('clientId') clientId: string, @Arg('clientSecret') clientSecret: string): Promise<AuthPayload> {
-    return withUserErrors(() => issueClientToken(ctx, clientId, clientSecret));
+    return withUserErrors(ctx, () => issueClientToken(ctx, clientId, clientSecret));
   }
 
   @Authorized(Role.ADMIN)

@@ -12,8 +12,8 @@ function unauthenticated(): GraphQLError {
   return new GraphQLError('Connectez-vous pour cette opération.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-export function forbidden(): GraphQLError {
-  return new GraphQLError('Vos droits ne permettent pas cette opération.', { extensions: { code: 'FORBIDDEN' } });
+export function forbidden(message = 'Vos droits ne permettent pas cette opération.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
 /**

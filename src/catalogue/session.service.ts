@@ -51,6 +51,13 @@ export async function createSession(ctx: Context, input: SessionInput): Promise<
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     const training = await lockTrainingForSessions(manager, grants, input.trainingId, ['input', 'trainingId']);
+    if (!input.enrolmentOpensAt && !input.enrolmentClosesAt && input.startsAt <= new Date()) {
+      throw new DomainError(
+        'VALIDATION',
+        'La session a déjà commencé : la fenêtre d’inscription par défaut (de maintenant au début) serait vide ; précisez enrolmentOpensAt et enrolmentClosesAt.',
+        ['input', 'startsAt'],
+      );
+    }
     const schedule: Schedule = {
       startsAt: input.startsAt,
       endsAt: input.endsAt,
@@ -75,12 +82,15 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
   return ctx.db.transaction(async manager => {
     const session = await lockSession(manager, grants, globalId);
     const startsAt = input.startsAt ?? session.startsAt;
+    // Enrolment closing when the session starts (the default) keeps doing so when the session moves.
+    const closesAtStart = session.enrolmentClosesAt.getTime() === session.startsAt.getTime();
     const schedule: Schedule = {
       startsAt,
       endsAt: input.endsAt ?? session.endsAt,
       // null resets a window bound to its default, as on creation.
       enrolmentOpensAt: input.enrolmentOpensAt === undefined ? session.enrolmentOpensAt : (input.enrolmentOpensAt ?? new Date()),
-      enrolmentClosesAt: input.enrolmentClosesAt === undefined ? session.enrolmentClosesAt : (input.enrolmentClosesAt ?? startsAt),
+      enrolmentClosesAt:
+        input.enrolmentClosesAt === undefined ? (closesAtStart ? startsAt : session.enrolmentClosesAt) : (input.enrolmentClosesAt ?? startsAt),
     };
     checkSchedule(schedule);
     const capacity = input.capacity === undefined ? session.capacity : input.capacity;

@@ -15,11 +15,12 @@ export function slugify(text: string, maxLength = 120): string {
 }
 
 /**
- * Slugs are chosen one transaction at a time (trainings are created rarely): two drafts with one
- * title created at once get `base` and `base-2`, not a unique violation.
+ * Slugs and external references are checked and taken one transaction at a time (trainings are
+ * created rarely): two drafts with one title created at once get `base` and `base-2`, and two with
+ * one reference a VALIDATION refusal, never a unique violation.
  */
-export async function lockSlugs(manager: EntityManager): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mentor:training-slug'))`);
+export async function lockTrainingIdentifiers(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mentor:training-identifiers'))`);
 }
 
 /** `base`, or `base-2`, `base-3`… whichever is free first. */

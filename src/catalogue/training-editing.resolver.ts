@@ -13,33 +13,33 @@ import { TrainingInput, TrainingPayload, TrainingUpdateInput } from './training.
 export class TrainingEditingResolver {
   @Mutation(() => TrainingPayload, { description: 'EDITOR of input.partner, or ADMIN. Creates a DRAFT.' })
   createTraining(@Ctx() ctx: Context, @Arg('input') input: TrainingInput): Promise<TrainingPayload> {
-    return withUserErrors(() => createTraining(ctx, input));
+    return withUserErrors(ctx, () => createTraining(ctx, input));
   }
 
   @Mutation(() => TrainingPayload, {
     description: "The training's editors, or ADMIN. Drafts change in place; a published training keeps its live version and the changes wait in `pendingRevision`.",
   })
   updateTraining(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input') input: TrainingUpdateInput): Promise<TrainingPayload> {
-    return withUserErrors(() => updateTraining(ctx, id, input));
+    return withUserErrors(ctx, () => updateTraining(ctx, id, input));
   }
 
   @Mutation(() => TrainingPayload, { description: "The training's editors, or ADMIN. PUBLISHED → ARCHIVED: out of the catalogue; enrolments and attestations stay." })
   archiveTraining(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<TrainingPayload> {
-    return withUserErrors(() => archiveTraining(ctx, id));
+    return withUserErrors(ctx, () => archiveTraining(ctx, id));
   }
 
   @Mutation(() => SessionPayload, { description: "The training's editors, or ADMIN; on drafts and live trainings alike." })
   createSession(@Ctx() ctx: Context, @Arg('input') input: SessionInput): Promise<SessionPayload> {
-    return withUserErrors(() => createSession(ctx, input));
+    return withUserErrors(ctx, () => createSession(ctx, input));
   }
 
   @Mutation(() => SessionPayload, { description: "The training's editors, or ADMIN. Added seats go to the agents waiting, in order." })
   updateSession(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('input') input: SessionUpdateInput): Promise<SessionPayload> {
-    return withUserErrors(() => updateSession(ctx, id, input));
+    return withUserErrors(ctx, () => updateSession(ctx, id, input));
   }
 
   @Mutation(() => SessionPayload, { description: "The training's editors, or ADMIN. Cancels the session's active enrolments too." })
   cancelSession(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<SessionPayload> {
-    return withUserErrors(() => cancelSession(ctx, id));
+    return withUserErrors(ctx, () => cancelSession(ctx, id));
   }
 }

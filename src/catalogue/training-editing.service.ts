@@ -6,11 +6,11 @@ import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { localIdOf, toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
-import { discardOpenRevision, proposeRevision } from '../review/revision.service';
+import { closeOpenRevision, proposeRevision } from '../review/revision.service';
 import { TrainingStatus } from './catalogue.enums';
 import { Partner } from './partner.entity';
 import { externalRefTaken, sheetValuesOf } from './sheet-input';
-import { freeSlug, lockSlugs, slugify, slugTaken } from './slug';
+import { freeSlug, lockTrainingIdentifiers, slugify, slugTaken } from './slug';
 import type { SheetValues } from './training-sheet';
 import { Training } from './training.entity';
 import type { TrainingInput, TrainingUpdateInput } from './training.inputs';
@@ -61,8 +61,8 @@ export async function createTraining(ctx: Context, input: TrainingInput): Promis
     if (!partner) throw new DomainError('NOT_FOUND', `Partenaire inconnu : ${input.partner}.`, ['input', 'partner']);
     if (!mayEdit(grants, partner.id)) throw forbidden();
     const values = await sheetValuesOf(manager, input, ['input']);
+    await lockTrainingIdentifiers(manager);
     await checkExternalRef(manager, partner.id, values, null);
-    await lockSlugs(manager);
     if (input.slug) await checkSlugFree(manager, input.slug, null);
     const slug = input.slug ?? (await freeSlug(manager, slugify(input.title) || 'formation'));
     const training = manager.create(Training, { ...values, slug, partnerId: partner.id, status: TrainingStatus.DRAFT });
@@ -81,19 +81,20 @@ export async function updateTraining(ctx: Context, globalId: string, input: Trai
   return ctx.db.transaction(async manager => {
     const training = await lockEditableTraining(manager, grants, globalId, ['id']);
     const values = await sheetValuesOf(manager, input, ['input']);
-    await checkExternalRef(manager, training.partnerId, values, training.id);
     const slugChanges = input.slug != null && input.slug !== training.slug;
+    const refChanges = values.externalRef !== undefined && values.externalRef !== training.externalRef;
     switch (training.status) {
       case TrainingStatus.DRAFT:
       case TrainingStatus.CHANGES_REQUESTED:
-        if (slugChanges) {
-          await lockSlugs(manager);
-          await checkSlugFree(manager, input.slug!, training.id);
-        }
+        if (slugChanges || refChanges) await lockTrainingIdentifiers(manager);
+        if (refChanges) await checkExternalRef(manager, training.partnerId, values, training.id);
+        if (slugChanges) await checkSlugFree(manager, input.slug!, training.id);
         await manager.update(Training, { id: training.id }, { ...values, ...(slugChanges && { slug: input.slug! }) });
         return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
       case TrainingStatus.PUBLISHED:
+        // Both identify the training outside (links, partners' systems): they change before publication only.
         if (slugChanges) throw new DomainError('VALIDATION', 'Le slug d’une formation publiée ne change plus : ses liens doivent rester valables.', ['input', 'slug']);
+        if (refChanges) throw new DomainError('VALIDATION', 'La référence externe d’une formation publiée ne change plus.', ['input', 'externalRef']);
         await proposeRevision(manager, training, values);
         return { training };
       case TrainingStatus.SUBMITTED:
@@ -110,7 +111,7 @@ export async function archiveTraining(ctx: Context, globalId: string): Promise<{
   return ctx.db.transaction(async manager => {
     const training = await lockEditableTraining(manager, grants, globalId, ['id']);
     if (training.status !== TrainingStatus.PUBLISHED) throw invalidTransition('Seule une formation publiée s’archive.');
-    await discardOpenRevision(manager, training.id);
+    await closeOpenRevision(manager, training.id);
     await manager.update(Training, { id: training.id }, { status: TrainingStatus.ARCHIVED, archivedAt: () => 'now()' });
     await recordAudit(ctx, manager, 'TRAINING_ARCHIVED', toGlobalId('Training', training.id), { slug: training.slug });
     return { training: await manager.findOneByOrFail(Training, { id: training.id }) };

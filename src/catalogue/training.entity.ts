@@ -54,7 +54,7 @@ export class Training extends TrainingSheet {
   @Column({ type: 'int', default: 0 })
   submission: number;
 
-  @Field(() => Date, { nullable: true, description: 'When the training, or a revision of it, was last submitted for review.' })
+  /** When the training, or a revision of it, was last submitted; exposed to those who follow the review only. */
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt: Date | null;
 

@@ -19,13 +19,13 @@ export class EnrolmentResolver {
     description: 'CONFIRMED while seats are left, else WAITLISTED in arrival order; enrolling again returns the active enrolment.',
   })
   enrol(@Ctx() ctx: Context, @Arg('sessionId', () => ID) sessionId: string): Promise<EnrolmentPayload> {
-    return withUserErrors(() => enrol(ctx, sessionId));
+    return withUserErrors(ctx, () => enrol(ctx, sessionId));
   }
 
   @Authorized()
   @Mutation(() => EnrolmentPayload, { description: 'By its owner, the training’s editors or admins; a freed seat goes to the first in line.' })
   cancelEnrolment(@Ctx() ctx: Context, @Arg('enrolmentId', () => ID) enrolmentId: string): Promise<EnrolmentPayload> {
-    return withUserErrors(() => cancelEnrolment(ctx, enrolmentId));
+    return withUserErrors(ctx, () => cancelEnrolment(ctx, enrolmentId));
   }
 
   @Authorized(Role.EDITOR, Role.ADMIN, scope('enrolments:complete'))
@@ -33,7 +33,7 @@ export class EnrolmentResolver {
     description: 'The training’s editors, admins, or an API client of its partner with `enrolments:complete`; issues the attestation.',
   })
   completeEnrolment(@Ctx() ctx: Context, @Arg('enrolmentId', () => ID) enrolmentId: string): Promise<EnrolmentPayload> {
-    return withUserErrors(() => completeEnrolment(ctx, enrolmentId));
+    return withUserErrors(ctx, () => completeEnrolment(ctx, enrolmentId));
   }
 
   @Authorized()

@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+import type { Context } from '../context';
 import { DomainError, InvalidInput, UserError } from './errors';
 
 export interface WithUserErrors {
@@ -7,8 +9,10 @@ export interface WithUserErrors {
 /**
  * The one place where business refusals become `userErrors`: a mutation runs its service call
  * through it; anything that is not a DomainError stays an error (masked outside development).
+ * Afterwards the request's loaders forget what they read: the payload, and any later mutation of
+ * the same request, must see the database as the mutation left it.
  */
-export async function withUserErrors<T extends object>(work: () => Promise<T>): Promise<(T | Partial<T>) & WithUserErrors> {
+export async function withUserErrors<T extends object>(ctx: Context, work: () => Promise<T>): Promise<(T | Partial<T>) & WithUserErrors> {
   try {
     return { ...(await work()), userErrors: [] };
   } catch (error) {
@@ -16,5 +20,7 @@ export async function withUserErrors<T extends object>(work: () => Promise<T>): 
     const failures = error instanceof InvalidInput ? error.failures : [error];
     const userErrors = failures.map(failure => Object.assign(new UserError(), { code: failure.code, message: failure.message, field: failure.field }));
     return { userErrors } as Partial<T> & WithUserErrors;
+  } finally {
+    for (const loader of Object.values(ctx.loaders)) if (loader instanceof DataLoader) loader.clearAll();
   }
 }

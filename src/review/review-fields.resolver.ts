@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { User } from '../accounts/user.entity';
+import { canSeeUser } from '../accounts/user.service';
 import { Training } from '../catalogue/training.entity';
 import { mayFollowReview } from '../catalogue/training-visibility';
 import type { Context } from '../context';
@@ -14,6 +15,11 @@ export class TrainingReviewFieldsResolver {
   async reviews(@Root() training: Training, @Ctx() ctx: Context): Promise<Review[]> {
     if (!mayFollowReview(await ctx.grants(), training.partnerId)) return [];
     return ctx.loaders.reviewsByTraining.load(training.id);
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'When the training or its revision was last submitted; null for those who may not follow the review.' })
+  async submittedAt(@Root() training: Training, @Ctx() ctx: Context): Promise<Date | null> {
+    return mayFollowReview(await ctx.grants(), training.partnerId) ? training.submittedAt : null;
   }
 
   @FieldResolver(() => TrainingRevision, {
@@ -47,8 +53,15 @@ export class ReviewFieldsResolver {
     return (await ctx.loaders.visibleTrainingById.load(review.trainingId))!;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Null once the account is deleted.' })
-  reviewer(@Root() review: Review, @Ctx() ctx: Context): Promise<User | null> {
-    return review.reviewerId ? ctx.loaders.userById.load(review.reviewerId) : Promise.resolve(null);
+  @FieldResolver(() => User, { nullable: true, description: 'The account, for those who may see it (the reviewer, admins); else null — see reviewerName.' })
+  async reviewer(@Root() review: Review, @Ctx() ctx: Context): Promise<User | null> {
+    const reviewer = review.reviewerId ? await ctx.loaders.userById.load(review.reviewerId) : null;
+    return reviewer && canSeeUser(ctx.viewer, reviewer) ? reviewer : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Display name of the reviewer; null once the account is deleted.' })
+  async reviewerName(@Root() review: Review, @Ctx() ctx: Context): Promise<string | null> {
+    const reviewer = review.reviewerId ? await ctx.loaders.userById.load(review.reviewerId) : null;
+    return reviewer?.displayName ?? null;
   }
 }

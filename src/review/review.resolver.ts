@@ -18,7 +18,7 @@ export class ReviewResolver {
     description: "The training's editors, or ADMIN. DRAFT or CHANGES_REQUESTED (or a published training's pending revision) → SUBMITTED.",
   })
   submitTraining(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<TrainingPayload> {
-    return withUserErrors(() => submitTraining(ctx, id));
+    return withUserErrors(ctx, () => submitTraining(ctx, id));
   }
 
   @Authorized(Role.EDITORIAL_COMMITTEE, Role.TECHNICAL_COMMITTEE)
@@ -26,7 +26,7 @@ export class ReviewResolver {
     description: "The committee's members, never for a partner they edit for. Published once both committees approve the same submission.",
   })
   reviewTraining(@Ctx() ctx: Context, @Arg('input') input: ReviewInput): Promise<ReviewPayload> {
-    return withUserErrors(() => reviewTraining(ctx, input));
+    return withUserErrors(ctx, () => reviewTraining(ctx, input));
   }
 
   @Authorized(Role.EDITORIAL_COMMITTEE, Role.TECHNICAL_COMMITTEE, Role.ADMIN)

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../accounts/audit.service';
-import { Role } from '../accounts/accounts.enums';
 import { forbidden } from '../auth/auth-checker';
 import { grantsInclude } from '../auth/viewer';
 import { TrainingStatus } from '../catalogue/catalogue.enums';
@@ -9,7 +8,7 @@ import { sheetOf } from '../catalogue/training-sheet';
 import { Training } from '../catalogue/training.entity';
 import { listTrainingsWhere } from '../catalogue/training.service';
 import type { TrainingConnection } from '../catalogue/training.types';
-import { visibilityOf, visibilityPredicate } from '../catalogue/training-visibility';
+import { mayEdit, visibilityOf, visibilityPredicate } from '../catalogue/training-visibility';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';
@@ -22,8 +21,9 @@ import { TrainingRevision } from './training-revision.entity';
 
 const COMMITTEE_NAME: Record<Committee, string> = { [Committee.EDITORIAL]: 'éditorial', [Committee.TECHNICAL]: 'technique' };
 
+/** A new submission to review; the live row's `updated_at` stays: nothing of it changed for its readers. */
 async function markSubmitted(manager: EntityManager, training: Training): Promise<void> {
-  await manager.update(Training, { id: training.id }, { submission: training.submission + 1, submittedAt: () => 'now()' });
+  await manager.query(`UPDATE training SET submission = submission + 1, submitted_at = now() WHERE id = $1`, [training.id]);
 }
 
 /** DRAFT or CHANGES_REQUESTED, or the pending revision of a published training: to the committees. */
@@ -88,14 +88,20 @@ export async function reviewTraining(ctx: Context, input: ReviewInput): Promise<
   }
   return ctx.db.transaction(async manager => {
     const training = await lockTraining(manager, grants, input.trainingId, ['input', 'trainingId']);
-    // Nobody reviews what their own partner publishes.
-    if (grants.some(grant => grant.role === Role.EDITOR && grant.partnerId === training.partnerId)) throw forbidden();
+    // Nobody reviews what they may edit (their partner's trainings; every training, for an admin).
+    if (mayEdit(grants, training.partnerId)) throw forbidden('Vous éditez pour ce partenaire : vous ne pouvez pas examiner ses formations.');
     const revision = training.status === TrainingStatus.PUBLISHED ? await lockOpenRevision(manager, training.id) : null;
     if (training.status !== TrainingStatus.SUBMITTED && revision?.status !== TrainingStatus.SUBMITTED) {
       throw invalidTransition('Aucune version soumise de cette formation n’attend de décision.');
     }
-    const previous = await manager.findOneBy(Review, { trainingId: training.id, submission: training.submission, committee: input.committee });
-    if (previous) throw invalidTransition(`Le comité ${COMMITTEE_NAME[input.committee]} a déjà rendu sa décision sur cette version.`);
+    const decided = await manager.findBy(Review, { trainingId: training.id, submission: training.submission });
+    if (decided.some(review => review.committee === input.committee)) {
+      throw invalidTransition(`Le comité ${COMMITTEE_NAME[input.committee]} a déjà rendu sa décision sur cette version.`);
+    }
+    // Two committees means two people: one member of both speaks for one of them per version.
+    if (decided.some(review => review.reviewerId === ctx.viewer.userId)) {
+      throw forbidden('Vous avez déjà rendu la décision de l’autre comité sur cette version.');
+    }
     const review = await manager.save(
       manager.create(Review, {
         trainingId: training.id,
@@ -112,7 +118,7 @@ export async function reviewTraining(ctx: Context, input: ReviewInput): Promise<
   });
 }
 
-/** Submitted trainings and revisions this committee has not decided on yet, oldest submission first. */
+/** Submitted trainings and revisions this committee has not decided on yet, oldest submission first (but for the caller's own partners). */
 export async function reviewQueue(
   ctx: Context,
   committee: Committee,
@@ -122,8 +128,10 @@ export async function reviewQueue(
   const waiting = {
     sql: `(t.status = 'SUBMITTED' OR EXISTS (SELECT 1 FROM training_revision v WHERE v.training_id = t.id AND v.status = 'SUBMITTED'))
       AND NOT EXISTS (SELECT 1 FROM review r WHERE r.training_id = t.id AND r.submission = t.submission
-        AND r.committee = CAST(:committee AS review_committee_enum))`,
-    params: { committee },
+        AND r.committee = CAST(:committee AS review_committee_enum))
+      AND NOT t.partner_id = ANY(CAST(:ownPartnerIds AS uuid[]))`,
+    // What the caller edits, they do not review: it is not waiting for them.
+    params: { committee, ownPartnerIds: visibility.partnerIds },
   };
   return listTrainingsWhere(ctx, {
     ...page,

@@ -24,9 +24,9 @@ export async function proposeRevision(manager: EntityManager, training: Training
   return manager.save(revision);
 }
 
-/** Archiving drops what was still proposed for the training. */
-export async function discardOpenRevision(manager: EntityManager, trainingId: string): Promise<void> {
-  await manager.delete(TrainingRevision, { trainingId, status: In(OPEN_REVISION_STATUSES) });
+/** Archiving closes what was still proposed for the training (kept, like its reviews, as history). */
+export async function closeOpenRevision(manager: EntityManager, trainingId: string): Promise<void> {
+  await manager.update(TrainingRevision, { trainingId, status: In(OPEN_REVISION_STATUSES) }, { status: TrainingStatus.ARCHIVED });
 }
 
 /** Names (as in TrainingInput) of the fields a revision changes. */

@@ -11,7 +11,8 @@ export const OPEN_REVISION_STATUSES = [TrainingStatus.DRAFT, TrainingStatus.SUBM
 /**
  * Changes proposed to a published training, as the whole proposed sheet. The live version stays
  * as it is, and public, until both committees approve; the sheet is then copied onto the training
- * (status PUBLISHED) or, when rejected, dropped (REJECTED). Closed revisions are kept as history.
+ * (status PUBLISHED) or, when rejected, dropped (REJECTED; ARCHIVED with its training). Closed
+ * revisions are kept as history.
  */
 @ObjectType({ implements: [Node, TrainingSheet], simpleResolvers: true, description: 'Proposed changes to a published training, reviewed before they go live.' })
 @Entity()
@@ -26,7 +27,7 @@ export class TrainingRevision extends TrainingSheet {
   @Column({ type: 'uuid' })
   trainingId: string;
 
-  @Field(() => TrainingStatus, { description: 'DRAFT, SUBMITTED or CHANGES_REQUESTED while pending; PUBLISHED once applied, REJECTED once refused.' })
+  @Field(() => TrainingStatus, { description: 'DRAFT, SUBMITTED or CHANGES_REQUESTED while pending; then PUBLISHED (applied), REJECTED, or ARCHIVED with its training.' })
   @Column({ type: 'enum', enum: TrainingStatus, default: TrainingStatus.DRAFT })
   status: TrainingStatus;
 

@@ -84,6 +84,13 @@ describe('createTraining', () => {
     expect(slugs.every(slug => /^creation-simultanee(-\d+)?$/.test(slug))).toBe(true);
   });
 
+  test('one external reference given to drafts created at once: one is created, the others refused', async () => {
+    const created = await Promise.all(Array.from({ length: 4 }, () => api.gql(CREATE, { input: trainingInput({ externalRef: 'REF-SIMULTANEE' }) }, bearer(editor.token))));
+    for (const { body } of created) expect(body.errors).toBeUndefined();
+    const outcomes = created.map(({ body }) => body.data.createTraining.userErrors.map((error: any) => error.code).join() || 'CREATED').sort();
+    expect(outcomes).toEqual(['CREATED', 'VALIDATION', 'VALIDATION', 'VALIDATION']);
+  });
+
   test('an editor of another partner is FORBIDDEN; an admin may create for any partner', async () => {
     const before = await counts();
     const { body } = await api.gql(CREATE, { input: trainingInput({ partner: 'maa' }) }, bearer(otherEditor.token));
@@ -155,6 +162,28 @@ describe('updateTraining', () => {
     const updated = await updateTraining(api, editor.token, draft.id, { slug: 'autre-slug' });
     expect(updated.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'slug'] })]);
     expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`).then(([row]) => row.n)).toBe(0);
+  });
+
+  test('on a published training, refusals write no revision either; its external reference stays', async () => {
+    const draft = await createDraft(api, editor.token, { externalRef: 'REF-PUBLIEE' });
+    await publish(draft.id);
+    for (const [input, code, field] of [
+      [{ licence: 'WTFPL' }, 'NOT_FOUND', ['input', 'licence']],
+      [{ title: '' }, 'VALIDATION', ['input', 'title']],
+      [{ externalRef: 'REF-NOUVELLE' }, 'VALIDATION', ['input', 'externalRef']],
+    ] as const) {
+      expect((await updateTraining(api, editor.token, draft.id, input)).userErrors).toEqual([expect.objectContaining({ code, field })]);
+    }
+    expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`).then(([row]) => row.n)).toBe(0);
+  });
+
+  test('two mutations in one request: the second reads what the first wrote', async () => {
+    const draft = await createDraft(api, editor.token);
+    await publish(draft.id);
+    const { body } = await api.gql(`mutation($id: ID!) {
+      a: updateTraining(id: $id, input: { title: "Révision AAA" }) { training { pendingRevision { title } } }
+      b: updateTraining(id: $id, input: { title: "Révision BBB" }) { training { pendingRevision { title } } } }`, { id: draft.id }, bearer(editor.token));
+    expect(body.data).toEqual({ a: { training: { pendingRevision: { title: 'Révision AAA' } } }, b: { training: { pendingRevision: { title: 'Révision BBB' } } } });
   });
 
   test('unknown or malformed ids are NOT_FOUND; another partner’s draft is NOT_FOUND too, its published training FORBIDDEN', async () => {
@@ -279,6 +308,34 @@ describe('sessions', () => {
     expect(archived.body.data.archiveTraining.training.status).toBe('ARCHIVED');
     const refused = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11) } }, bearer(editor.token));
     expect(refused.body.data.createSession.userErrors[0].code).toBe('INVALID_TRANSITION');
+  });
+
+  test.each([
+    ['SUBMITTED', true],
+    ['CHANGES_REQUESTED', true],
+    ['REJECTED', false],
+  ])('sessions of a %s training may change: %p', async (status, allowed) => {
+    const draft = await createDraft(api, editor.token);
+    expect((await submit(api, editor.token, draft.id)).userErrors).toEqual([]);
+    if (status !== 'SUBMITTED') {
+      const decision = status === 'REJECTED' ? 'REJECT' : 'REQUEST_CHANGES';
+      expect((await review(api, editorial.token, draft.id, 'EDITORIAL', decision, 'Motif.')).training.status).toBe(status);
+    }
+    const { body } = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11) } }, bearer(editor.token));
+    expect(body.data.createSession.userErrors.map((error: any) => error.code)).toEqual(allowed ? [] : ['INVALID_TRANSITION']);
+  });
+
+  test('moving a session moves an enrolment deadline left at its default; a past start needs an explicit window', async () => {
+    const draft = await createDraft(api, editor.token);
+    const session = await newSession(draft.id);
+    const moved = await api.gql(`mutation($id: ID!, $input: SessionUpdateInput!) { updateSession(id: $id, input: $input) { session { startsAt enrolmentClosesAt } userErrors { code } } }`,
+      { id: session.id, input: { startsAt: day(20), endsAt: day(21) } }, bearer(editor.token));
+    expect(moved.body.data.updateSession.session.enrolmentClosesAt).toBe(moved.body.data.updateSession.session.startsAt);
+    const past = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(-1), endsAt: day(1) } }, bearer(editor.token));
+    expect(past.body.data.createSession.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'startsAt'] })]);
+    const explicit = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(-1), endsAt: day(1), enrolmentOpensAt: day(-3), enrolmentClosesAt: day(-1) } },
+      bearer(editor.token));
+    expect(explicit.body.data.createSession.userErrors).toEqual([]);
   });
 
   test('an editor of another partner cannot touch the sessions', async () => {

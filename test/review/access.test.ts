@@ -97,6 +97,15 @@ describe('who sees a training in each status', () => {
     expect(body.data.trainings.totalCount).toBe(1);
   });
 
+  test.each(ROLES)('%s: collection counts and facets count published trainings only', async role => {
+    const [{ published }] = await api.sql(`SELECT count(*)::int AS published FROM training t JOIN collection c ON c.id = t.collection_id
+      WHERE c.slug = 'numerique' AND t.status = 'PUBLISHED'`);
+    const { body } = await api.gql(`{ collections { slug trainingCount } trainings(search: "témoin") { facets { collections { collection { slug } count } } } }`,
+      undefined, bearer(tokens[role]));
+    expect(body.data.collections.find((collection: any) => collection.slug === 'numerique').trainingCount).toBe(published);
+    expect(body.data.trainings.facets.collections.find((facet: any) => facet.collection.slug === 'numerique').count).toBe(1);
+  });
+
   test('an editor of another partner asking for drafts gets none of maa’s', async () => {
     const { body } = await api.gql(`{ trainings(filter: { statuses: [DRAFT, SUBMITTED], partners: ["maa"] }) { totalCount } }`, undefined, bearer(tokens['editor of dgafp']));
     expect(body.data.trainings.totalCount).toBe(0);
@@ -120,49 +129,70 @@ describe('who sees a training in each status', () => {
 });
 
 describe('authorization matrix of the editorial operations', () => {
-  /** A published `maa` training with a session, fresh for each call (operations that succeed change it). */
-  async function target(): Promise<{ id: string; sessionId: string }> {
+  type Kind = 'published' | 'revision drafted' | 'submitted';
+  /** A fresh `maa` training with a session, in the state where the operation succeeds for those allowed. */
+  async function target(kind: Kind): Promise<{ id: string; sessionId: string }> {
     const draft = await createDraft(api, editor.token);
     const session = await api.gql(`mutation($input: SessionInput!) { createSession(input: $input) { session { id } } }`,
       { input: { trainingId: draft.id, startsAt: '2030-02-10T09:00:00Z', endsAt: '2030-02-10T17:00:00Z' } }, bearer(editor.token));
     await submit(api, editor.token, draft.id);
-    await review(api, editorial.token, draft.id, 'EDITORIAL', 'APPROVE');
-    await review(api, technical.token, draft.id, 'TECHNICAL', 'APPROVE');
+    if (kind !== 'submitted') {
+      await review(api, editorial.token, draft.id, 'EDITORIAL', 'APPROVE');
+      await review(api, technical.token, draft.id, 'TECHNICAL', 'APPROVE');
+    }
+    if (kind === 'revision drafted') await updateTraining(api, editor.token, draft.id, { summary: 'Révision' });
     return { id: draft.id, sessionId: session.body.data.createSession.session.id };
   }
 
   const EDITORS = ['editor of maa', 'admin'];
-  const OPERATIONS: [name: string, query: string, allowed: string[]][] = [
-    ['createTraining', `mutation { createTraining(input: { partner: "maa", collection: "numerique", licence: "CC0-1.0", title: "Matrice", summary: "Résumé", objectives: ["Un"], modality: WEBINAR }) { userErrors { code } } }`, EDITORS],
-    ['updateTraining', `mutation($id: ID!) { updateTraining(id: $id, input: { summary: "Modifié" }) { userErrors { code } } }`, EDITORS],
-    ['submitTraining', `mutation($id: ID!) { submitTraining(id: $id) { userErrors { code } } }`, EDITORS],
-    ['archiveTraining', `mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, EDITORS],
-    ['createSession', `mutation($id: ID!) { createSession(input: { trainingId: $id, startsAt: "2030-03-01T09:00:00Z", endsAt: "2030-03-01T12:00:00Z" }) { userErrors { code } } }`, EDITORS],
-    ['updateSession', `mutation($sessionId: ID!) { updateSession(id: $sessionId, input: { capacity: 30 }) { userErrors { code } } }`, EDITORS],
-    ['cancelSession', `mutation($sessionId: ID!) { cancelSession(id: $sessionId) { userErrors { code } } }`, EDITORS],
-    ['reviewTraining as EDITORIAL', `mutation($id: ID!) { reviewTraining(input: { trainingId: $id, committee: EDITORIAL, decision: APPROVE }) { userErrors { code } } }`, ['editorial committee']],
-    ['reviewTraining as TECHNICAL', `mutation($id: ID!) { reviewTraining(input: { trainingId: $id, committee: TECHNICAL, decision: APPROVE }) { userErrors { code } } }`, ['technical committee']],
-    ['reviewQueue', `{ reviewQueue(committee: EDITORIAL) { totalCount } }`, ['editorial committee', 'technical committee', 'admin']],
+  const OPERATIONS: [name: string, query: string, allowed: string[], kind: Kind][] = [
+    ['createTraining', `mutation { createTraining(input: { partner: "maa", collection: "numerique", licence: "CC0-1.0", title: "Matrice", summary: "Résumé", objectives: ["Un"], modality: WEBINAR }) { userErrors { code } } }`, EDITORS, 'published'],
+    ['updateTraining', `mutation($id: ID!) { updateTraining(id: $id, input: { summary: "Modifié" }) { userErrors { code } } }`, EDITORS, 'published'],
+    ['submitTraining', `mutation($id: ID!) { submitTraining(id: $id) { userErrors { code } } }`, EDITORS, 'revision drafted'],
+    ['archiveTraining', `mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, EDITORS, 'published'],
+    ['createSession', `mutation($id: ID!) { createSession(input: { trainingId: $id, startsAt: "2030-03-01T09:00:00Z", endsAt: "2030-03-01T12:00:00Z" }) { userErrors { code } } }`, EDITORS, 'published'],
+    ['updateSession', `mutation($sessionId: ID!) { updateSession(id: $sessionId, input: { capacity: 30 }) { userErrors { code } } }`, EDITORS, 'published'],
+    ['cancelSession', `mutation($sessionId: ID!) { cancelSession(id: $sessionId) { userErrors { code } } }`, EDITORS, 'published'],
+    ['reviewTraining as EDITORIAL', `mutation($id: ID!) { reviewTraining(input: { trainingId: $id, committee: EDITORIAL, decision: APPROVE }) { userErrors { code } } }`, ['editorial committee'], 'submitted'],
+    ['reviewTraining as TECHNICAL', `mutation($id: ID!) { reviewTraining(input: { trainingId: $id, committee: TECHNICAL, decision: APPROVE }) { userErrors { code } } }`, ['technical committee'], 'submitted'],
+    ['reviewQueue', `{ reviewQueue(committee: EDITORIAL) { totalCount } }`, ['editorial committee', 'technical committee', 'admin'], 'submitted'],
   ];
-  const MATRIX = OPERATIONS.flatMap(([name, query, allowed]) => ROLES.map(role => [name, role, query, allowed] as const));
+  const MATRIX = OPERATIONS.flatMap(([name, query, allowed, kind]) => ROLES.map(role => [name, role, query, allowed, kind] as const));
 
-  let shared: { id: string; sessionId: string } | null = null;
+  const shared = new Map<Kind, { id: string; sessionId: string }>();
   const snapshot = () =>
     api.sql(`SELECT (SELECT count(*) FROM training)::int AS trainings, (SELECT count(*) FROM review)::int AS reviews,
       (SELECT count(*) FROM training_revision)::int AS revisions, (SELECT count(*) FROM training_session)::int AS sessions,
-      (SELECT max(updated_at) FROM training)::text AS trainings_changed, (SELECT max(updated_at) FROM training_session)::text AS sessions_changed`);
+      (SELECT max(updated_at) FROM training)::text AS trainings_changed, (SELECT max(updated_at) FROM training_session)::text AS sessions_changed,
+      (SELECT max(updated_at) FROM training_revision)::text AS revisions_changed`);
 
-  test.each(MATRIX)('%s as %s', async (_, role, query, allowed) => {
+  test.each(MATRIX)('%s as %s', async (name, role, query, allowed, kind) => {
     // A refused call changes nothing, so refusals share one target; an allowed one gets its own.
-    const { id, sessionId } = allowed.includes(role) ? await target() : (shared ??= await target());
+    const permitted = allowed.includes(role);
+    const { id, sessionId } = permitted ? await target(kind) : (shared.get(kind) ?? shared.set(kind, await target(kind)).get(kind)!);
     const variables = Object.fromEntries(Object.entries({ id, sessionId }).filter(([key]) => query.includes(`$${key}`)));
     const before = await snapshot();
     const { body } = await api.gql(query, variables, bearer(tokens[role]));
-    if (allowed.includes(role)) {
+    if (permitted) {
       expect(body.errors).toBeUndefined();
+      const payload = Object.values(body.data)[0] as { userErrors?: unknown[] };
+      if (name !== 'reviewQueue') expect(payload.userErrors).toEqual([]);
     } else {
       expect(body.errors?.[0].extensions?.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
       expect(await snapshot()).toEqual(before);
     }
+  });
+
+  test('a revoked EDITOR role stops working at once, with the token still valid', async () => {
+    const { id } = await target('published');
+    const admin = tokens.admin!;
+    const former = await person(api, admin, 'ancien.editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
+    const { body: revoked } = await api.gql(`mutation($userId: ID!) { revokeRole(userId: $userId, role: EDITOR, partner: "maa") { userErrors { code } } }`,
+      { userId: former.id }, bearer(admin));
+    expect(revoked.data.revokeRole.userErrors).toEqual([]);
+    const { body } = await api.gql(`mutation($id: ID!) { updateTraining(id: $id, input: { summary: "Après révocation" }) { userErrors { code } } }`, { id }, bearer(former.token));
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const drafts = await api.gql(`{ trainings(filter: { statuses: [DRAFT] }) { totalCount } }`, undefined, bearer(former.token));
+    expect(drafts.body.data.trainings.totalCount).toBe(0);
   });
 });

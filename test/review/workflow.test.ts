@@ -27,7 +27,7 @@ const approveBoth = async (id: string) => {
 
 const STATE = `query($id: ID!) { node(id: $id) { ... on Training { ${TRAINING_FIELDS}
   pendingRevision { id status title changedFields submittedAt training { id } }
-  reviews { committee decision comment onRevision reviewer { displayName } } } } }`;
+  reviews { committee decision comment onRevision reviewerName } } } }`;
 const state = async (id: string, token = editor.token) => (await api.gql(STATE, { id }, bearer(token))).body.data.node;
 
 type Setup = (id: string) => Promise<void>;
@@ -57,6 +57,14 @@ const SETUPS: Record<string, Setup> = {
     await SETUPS['PUBLISHED with a draft revision'](id);
     ok(await submit(api, editor.token, id));
   },
+  'PUBLISHED with a revision sent back': async id => {
+    await SETUPS['PUBLISHED with a submitted revision'](id);
+    ok(await review(api, technical.token, id, 'TECHNICAL', 'REQUEST_CHANGES', 'Précisez.'));
+  },
+  'SUBMITTED, approved by the editorial committee': async id => {
+    ok(await submit(api, editor.token, id));
+    ok(await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE'));
+  },
   ARCHIVED: async id => {
     await SETUPS.PUBLISHED(id);
     const { body } = await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, { id }, bearer(editor.token));
@@ -65,11 +73,16 @@ const SETUPS: Record<string, Setup> = {
 };
 
 type Operation = (id: string) => Promise<any>;
+const decide = (committee: 'EDITORIAL' | 'TECHNICAL', decision: string): Operation => id =>
+  review(api, committee === 'EDITORIAL' ? editorial.token : technical.token, id, committee, decision, decision === 'APPROVE' ? undefined : 'Motif.');
 const OPERATIONS: Record<string, Operation> = {
   submit: id => submit(api, editor.token, id),
-  'editorial APPROVE': id => review(api, editorial.token, id, 'EDITORIAL', 'APPROVE'),
-  'technical REQUEST_CHANGES': id => review(api, technical.token, id, 'TECHNICAL', 'REQUEST_CHANGES', 'À reprendre.'),
-  'editorial REJECT': id => review(api, editorial.token, id, 'EDITORIAL', 'REJECT', 'Refusée.'),
+  'editorial APPROVE': decide('EDITORIAL', 'APPROVE'),
+  'technical APPROVE': decide('TECHNICAL', 'APPROVE'),
+  'editorial REQUEST_CHANGES': decide('EDITORIAL', 'REQUEST_CHANGES'),
+  'technical REQUEST_CHANGES': decide('TECHNICAL', 'REQUEST_CHANGES'),
+  'editorial REJECT': decide('EDITORIAL', 'REJECT'),
+  'technical REJECT': decide('TECHNICAL', 'REJECT'),
   update: id => updateTraining(api, editor.token, id, { summary: 'Résumé modifié' }),
   archive: async id =>
     (await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { training { status } userErrors { code message } } }`, { id }, bearer(editor.token))).body.data
@@ -77,76 +90,44 @@ const OPERATIONS: Record<string, Operation> = {
 };
 
 const REFUSED = 'INVALID_TRANSITION';
-/** [training status, pending revision status] after the operation, or REFUSED. */
-const MACHINE: Record<string, Record<string, [string, string | null] | typeof REFUSED>> = {
-  DRAFT: {
-    submit: ['SUBMITTED', null],
-    'editorial APPROVE': REFUSED,
-    'technical REQUEST_CHANGES': REFUSED,
-    'editorial REJECT': REFUSED,
-    update: ['DRAFT', null],
-    archive: REFUSED,
-  },
+type Outcome = [status: string, revision: string | null];
+/** Per state, the operations allowed and what they lead to ([training status, pending revision status]); every other one is refused. */
+const ALLOWED: Record<string, Record<string, Outcome>> = {
+  DRAFT: { submit: ['SUBMITTED', null], update: ['DRAFT', null] },
   SUBMITTED: {
-    submit: REFUSED,
     'editorial APPROVE': ['SUBMITTED', null],
+    'technical APPROVE': ['SUBMITTED', null],
+    'editorial REQUEST_CHANGES': ['CHANGES_REQUESTED', null],
     'technical REQUEST_CHANGES': ['CHANGES_REQUESTED', null],
     'editorial REJECT': ['REJECTED', null],
-    update: REFUSED,
-    archive: REFUSED,
+    'technical REJECT': ['REJECTED', null],
   },
-  CHANGES_REQUESTED: {
-    submit: ['SUBMITTED', null],
-    'editorial APPROVE': REFUSED,
-    'technical REQUEST_CHANGES': REFUSED,
-    'editorial REJECT': REFUSED,
-    update: ['CHANGES_REQUESTED', null],
-    archive: REFUSED,
+  // The editorial committee has spoken on this version: only the technical one may still.
+  'SUBMITTED, approved by the editorial committee': {
+    'technical APPROVE': ['PUBLISHED', null],
+    'technical REQUEST_CHANGES': ['CHANGES_REQUESTED', null],
+    'technical REJECT': ['REJECTED', null],
   },
-  REJECTED: {
-    submit: REFUSED,
-    'editorial APPROVE': REFUSED,
-    'technical REQUEST_CHANGES': REFUSED,
-    'editorial REJECT': REFUSED,
-    update: REFUSED,
-    archive: REFUSED,
-  },
-  PUBLISHED: {
-    submit: REFUSED,
-    'editorial APPROVE': REFUSED,
-    'technical REQUEST_CHANGES': REFUSED,
-    'editorial REJECT': REFUSED,
-    update: ['PUBLISHED', 'DRAFT'],
-    archive: ['ARCHIVED', null],
-  },
-  'PUBLISHED with a draft revision': {
-    submit: ['PUBLISHED', 'SUBMITTED'],
-    'editorial APPROVE': REFUSED,
-    'technical REQUEST_CHANGES': REFUSED,
-    'editorial REJECT': REFUSED,
-    update: ['PUBLISHED', 'DRAFT'],
-    archive: ['ARCHIVED', null],
-  },
+  CHANGES_REQUESTED: { submit: ['SUBMITTED', null], update: ['CHANGES_REQUESTED', null] },
+  REJECTED: {},
+  PUBLISHED: { update: ['PUBLISHED', 'DRAFT'], archive: ['ARCHIVED', null] },
+  'PUBLISHED with a draft revision': { submit: ['PUBLISHED', 'SUBMITTED'], update: ['PUBLISHED', 'DRAFT'], archive: ['ARCHIVED', null] },
   'PUBLISHED with a submitted revision': {
-    submit: REFUSED,
     'editorial APPROVE': ['PUBLISHED', 'SUBMITTED'],
+    'technical APPROVE': ['PUBLISHED', 'SUBMITTED'],
+    'editorial REQUEST_CHANGES': ['PUBLISHED', 'CHANGES_REQUESTED'],
     'technical REQUEST_CHANGES': ['PUBLISHED', 'CHANGES_REQUESTED'],
     // A rejected revision is closed; the live version stays.
     'editorial REJECT': ['PUBLISHED', null],
-    update: REFUSED,
+    'technical REJECT': ['PUBLISHED', null],
     archive: ['ARCHIVED', null],
   },
-  ARCHIVED: {
-    submit: REFUSED,
-    'editorial APPROVE': REFUSED,
-    'technical REQUEST_CHANGES': REFUSED,
-    'editorial REJECT': REFUSED,
-    update: REFUSED,
-    archive: REFUSED,
-  },
+  'PUBLISHED with a revision sent back': { submit: ['PUBLISHED', 'SUBMITTED'], update: ['PUBLISHED', 'CHANGES_REQUESTED'], archive: ['ARCHIVED', null] },
+  ARCHIVED: {},
 };
-
-const CASES = Object.entries(MACHINE).flatMap(([from, row]) => Object.entries(row).map(([operation, outcome]) => [from, operation, outcome] as const));
+const CASES = Object.entries(ALLOWED).flatMap(([from, allowed]) =>
+  Object.keys(OPERATIONS).map(operation => [from, operation, (allowed[operation] ?? REFUSED) as Outcome | typeof REFUSED] as const),
+);
 
 describe('the state machine', () => {
   test.each(CASES)('%s, %s → %p', async (from, operation, outcome) => {
@@ -233,7 +214,23 @@ describe('publication', () => {
     expect(asTechnical.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const ownPartner = await api.gql(query, { input: { trainingId: id, committee: 'EDITORIAL', decision: 'APPROVE' } }, bearer(editorialEditor.token));
     expect(ownPartner.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // An admin may edit every partner's trainings: they review none.
+    const adminReviewer = await person(api, admin.token, 'admin.comite@numerique.gouv.fr', [['ADMIN'], ['EDITORIAL_COMMITTEE']]);
+    const asAdmin = await api.gql(query, { input: { trainingId: id, committee: 'EDITORIAL', decision: 'APPROVE' } }, bearer(adminReviewer.token));
+    expect(asAdmin.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await state(id)).reviews).toEqual([]);
+  });
+
+  test('one person sitting on both committees decides for one of them per version', async () => {
+    const both = await person(api, admin.token, 'deux.comites@numerique.gouv.fr', [['EDITORIAL_COMMITTEE'], ['TECHNICAL_COMMITTEE']]);
+    const { id } = await createDraft(api, editor.token);
+    ok(await submit(api, editor.token, id));
+    ok(await review(api, both.token, id, 'EDITORIAL', 'APPROVE'));
+    const { body } = await api.gql(`mutation($input: ReviewInput!) { reviewTraining(input: $input) { userErrors { code } } }`,
+      { input: { trainingId: id, committee: 'TECHNICAL', decision: 'APPROVE' } }, bearer(both.token));
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await state(id)).status).toBe('SUBMITTED');
+    expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('PUBLISHED');
   });
 });
 
@@ -243,6 +240,9 @@ describe('revisions of a live training', () => {
     await SETUPS.PUBLISHED(id);
     const publicView = async () =>
       (await api.gql(`query($slug: String!) { training(slug: $slug) { title keywords status pendingRevision { id } reviews { decision } } }`, { slug })).body.data.training;
+    const timestamps = async () => (await api.gql(`query($slug: String!) { training(slug: $slug) { updatedAt submittedAt } }`, { slug })).body.data.training;
+    const published = await timestamps();
+    expect(published.submittedAt).toBeNull();
 
     const updated = await updateTraining(api, editor.token, id, { title: 'Titre révisé', keywords: ['après'] });
     expect(updated.training).toMatchObject({ title: 'Titre en ligne', status: 'PUBLISHED', pendingRevision: { title: 'Titre révisé', status: 'DRAFT' } });
@@ -254,6 +254,9 @@ describe('revisions of a live training', () => {
 
     ok(await submit(api, editor.token, id));
     expect(await publicView()).toMatchObject({ title: 'Titre en ligne', status: 'PUBLISHED' });
+    // Nothing tells an anonymous visitor that a revision is under review.
+    expect(await timestamps()).toEqual(published);
+    expect((await state(id)).submittedAt).toEqual(expect.any(String));
     const queue = async (committee: string, token: string) =>
       (await api.gql(`query($c: Committee!) { reviewQueue(committee: $c, first: 100) { edges { node { id } } } }`, { c: committee }, bearer(token))).body.data.reviewQueue.edges.map(
         (edge: any) => edge.node.id,

@@ -45,7 +45,7 @@ export async function submit(api: TestApp, token: string, id: string): Promise<a
 export async function review(api: TestApp, token: string, trainingId: string, committee: string, decision: string, comment?: string): Promise<any> {
   const { body } = await api.gql(
     `mutation($input: ReviewInput!) { reviewTraining(input: $input) {
-      review { id committee decision comment reviewer { displayName } onRevision }
+      review { id committee decision comment reviewerName reviewer { displayName } onRevision }
       training { ${TRAINING_FIELDS} } userErrors { field code message } } }`,
     { input: { trainingId, committee, decision, comment } },
     bearer(token),
@@ -63,4 +63,23 @@ export async function updateTraining(api: TestApp, token: string, id: string, in
   );
   expect(body.errors).toBeUndefined();
   return body.data.updateTraining;
+}
+
+/** Submitted and approved by both committees (tokens of a member of each). */
+export async function publish(api: TestApp, editorToken: string, committees: { editorial: string; technical: string }, id: string): Promise<void> {
+  expect((await submit(api, editorToken, id)).userErrors).toEqual([]);
+  expect((await review(api, committees.editorial, id, 'EDITORIAL', 'APPROVE')).userErrors).toEqual([]);
+  expect((await review(api, committees.technical, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('PUBLISHED');
+}
+
+/** A session created through the API; `days` from now for its start (enrolment open from now until then by default). */
+export async function createSession(api: TestApp, token: string, trainingId: string, input: Record<string, unknown> = {}): Promise<string> {
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  const { body } = await api.gql(
+    `mutation($input: SessionInput!) { createSession(input: $input) { session { id } userErrors { field code message } } }`,
+    { input: { trainingId, startsAt: day(10), endsAt: day(11), ...input } },
+    bearer(token),
+  );
+  expect(body.data.createSession.userErrors).toEqual([]);
+  return body.data.createSession.session.id;
 }

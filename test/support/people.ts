@@ -1,3 +1,5 @@
+import { resolveJwtSecret } from '../../src/auth/secrets';
+import { signAccessToken } from '../../src/auth/tokens';
 import type { TestApp } from './test-app';
 
 export const ADMIN = { email: 'admin@numerique.gouv.fr', password: 'Administrateur de Mentor 2026' };
@@ -43,4 +45,23 @@ export async function person(api: TestApp, adminToken: string, email: string, ro
   const id = await register(api, email);
   for (const [role, partner] of roles) await grant(api, adminToken, id, role, partner ?? null);
   return login(api, email);
+}
+
+let created = 0;
+
+/**
+ * `count` agents of `partner`'s e-mail domain written straight to the database, with tokens signed
+ * by the app's own secret: for tests that need many people (registering each would hash a password).
+ */
+export async function agents(api: TestApp, count: number, profile: { domain?: string; category?: string | null; functions?: string[] } = {}): Promise<Person[]> {
+  const batch = ++created;
+  const rows: { id: string }[] = await api.sql(
+    `INSERT INTO user_account (email, password_hash, display_name, employer_id, category, functions)
+     SELECT 'agent' || n || '.lot' || $2 || '@' || $3, '!', 'Agent ' || n || ' du lot ' || $2,
+       (SELECT id FROM partner WHERE $3 = ANY(email_domains)), CAST($4 AS user_account_category_enum), $5::text[]
+     FROM generate_series(1, $1::int) AS n ORDER BY n RETURNING id`,
+    [count, batch, profile.domain ?? 'agriculture.gouv.fr', profile.category === undefined ? 'A' : profile.category, profile.functions ?? []],
+  );
+  const secret = await resolveJwtSecret(api.app.config);
+  return rows.map(row => ({ id: Buffer.from(`User:${row.id}`).toString('base64url'), token: signAccessToken(secret, row.id, []) }));
 }
