@@ -26,7 +26,7 @@ function thumbprint(jwk: JsonWebKey): string {
 }
 
 function publicJwk(key: KeyObject): PublicJwk {
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: thumbprint(jwk), alg: ATTESTATION_ALGORITHM, use: 'sig' };
 }
 

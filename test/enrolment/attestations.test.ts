@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import path from 'node:path';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createDraft, createSession, publish } from '../support/editorial';
+import { ADMIN, ADMIN_ENV, agents, bearer, login, person, type Person } from '../support/people';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let api: TestApp;
+let admin: Person;
+let editor: Person;
+let trainingId: string;
+const tokens: Record<string, string | null> = { anonymous: null };
+
+const ENROL = `mutation($sessionId: ID!) { enrol(sessionId: $sessionId) { enrolment { id status } userErrors { code } } }`;
+const COMPLETE = `mutation($id: ID!) { completeEnrolment(enrolmentId: $id) {
+  enrolment { id status completedAt attestation { id code holderName trainingTitle partnerName durationMinutes issuedAt credential } }
+  userErrors { code message } } }`;
+
+async function clientToken(partner: string, scopes: string[], revoke = false): Promise<string> {
+  const created = await api.gql(`mutation($partner: String!, $scopes: [String!]!) { createApiClient(partner: $partner, name: "SIRH", scopes: $scopes) { client { clientId } clientSecret } }`,
+    { partner, scopes }, bearer(admin.token));
+  const { client, clientSecret } = created.body.data.createApiClient;
+  const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken } }`, { id: client.clientId, secret: clientSecret });
+  if (revoke) await api.gql(`mutation($id: String!) { revokeApiClient(clientId: $id) { userErrors { code } } }`, { id: client.clientId }, bearer(admin.token));
+  return issued.body.data.issueClientToken.accessToken;
+}
+
+/** A confirmed enrolment of a new agent (display name "Agent 1 du lot N"). */
+async function confirmedEnrolment(): Promise<{ id: string; owner: Person }> {
+  const [owner] = await agents(api, 1);
+  const sessionId = await createSession(api, editor.token, trainingId);
+  const { body } = await api.gql(ENROL, { sessionId }, bearer(owner.token));
+  expect(body.data.enrol.enrolment.status).toBe('CONFIRMED');
+  return { id: body.data.enrol.enrolment.id, owner };
+}
+
+beforeAll(async () => {
+  api = await startTestApp({ ...ADMIN_ENV, PUBLIC_URL: 'https://mentor.example.gouv.fr' });
+  admin = await login(api, ADMIN.email, ADMIN.password);
+  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
+  const committees = {
+    editorial: (await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']])).token,
+    technical: (await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']])).token,
+  };
+  trainingId = (await createDraft(api, editor.token, { title: 'Piloter un projet numérique', durationMinutes: 420 })).id;
+  await publish(api, editor.token, committees, trainingId);
+  Object.assign(tokens, {
+    admin: admin.token,
+    'editor of maa': editor.token,
+    'editor of dgafp': (await person(api, admin.token, 'editeur@fonction-publique.gouv.fr', [['EDITOR', 'dgafp']])).token,
+    'HR correspondent of maa': (await person(api, admin.token, 'rh@agriculture.gouv.fr', [['HR_CORRESPONDENT', 'maa']])).token,
+    'editorial committee': committees.editorial,
+    'another agent': (await agents(api, 1))[0].token,
+    'API client of maa with enrolments:complete': await clientToken('maa', ['enrolments:complete']),
+    'API client of maa without it': await clientToken('maa', ['hr:read']),
+    'API client of dgafp with enrolments:complete': await clientToken('dgafp', ['enrolments:complete']),
+    'revoked API client of maa': await clientToken('maa', ['enrolments:complete'], true),
+  });
+});
+afterAll(() => api.stop());
+
+describe('completion rights', () => {
+  const MATRIX: [role: string, outcome: 'COMPLETED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND'][] = [
+    ['anonymous', 'UNAUTHENTICATED'],
+    ['owner', 'FORBIDDEN'],
+    ['another agent', 'FORBIDDEN'],
+    ['HR correspondent of maa', 'FORBIDDEN'],
+    ['editorial committee', 'FORBIDDEN'],
+    ['editor of dgafp', 'NOT_FOUND'],
+    ['API client of maa without it', 'FORBIDDEN'],
+    ['revoked API client of maa', 'FORBIDDEN'],
+    ['API client of dgafp with enrolments:complete', 'NOT_FOUND'],
+    ['editor of maa', 'COMPLETED'],
+    ['admin', 'COMPLETED'],
+    ['API client of maa with enrolments:complete', 'COMPLETED'],
+  ];
+
+  test.each(MATRIX)('%s → %s', async (role, outcome) => {
+    const { id, owner } = await confirmedEnrolment();
+    const { body } = await api.gql(COMPLETE, { id }, bearer(role === 'owner' ? owner.token : tokens[role]));
+    if (outcome === 'COMPLETED') {
+      expect(body.data.completeEnrolment.userErrors).toEqual([]);
+      expect(body.data.completeEnrolment.enrolment).toMatchObject({ status: 'COMPLETED', completedAt: expect.any(String), attestation: { code: expect.any(String) } });
+    } else {
+      if (outcome === 'NOT_FOUND') expect(body.data.completeEnrolment).toEqual({ enrolment: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND' })] });
+      else expect(body.errors?.[0].extensions?.code).toBe(outcome);
+      const [row] = await api.sql(`SELECT status, (SELECT count(*)::int FROM attestation a WHERE a.enrolment_id = e.id) AS attestations FROM enrolment e WHERE e.id = $1`,
+        [Buffer.from(id, 'base64url').toString().split(':')[1]]);
+      expect(row).toEqual({ status: 'CONFIRMED', attestations: 0 });
+    }
+  });
+
+  test('an editor does not complete their own enrolment', async () => {
+    const sessionId = await createSession(api, editor.token, trainingId);
+    const own = await api.gql(ENROL, { sessionId }, bearer(editor.token));
+    const { body } = await api.gql(COMPLETE, { id: own.body.data.enrol.enrolment.id }, bearer(editor.token));
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  test('only a confirmed enrolment completes, once: concurrent completions issue one attestation', async () => {
+    const people = await agents(api, 2);
+    const sessionId = await createSession(api, editor.token, trainingId, { capacity: 1 });
+    const [seat, waiting] = await Promise.all(people.map(async agent => (await api.gql(ENROL, { sessionId }, bearer(agent.token))).body.data.enrol.enrolment));
+    const [confirmed, waitlisted] = seat.status === 'CONFIRMED' ? [seat, waiting] : [waiting, seat];
+    expect((await api.gql(COMPLETE, { id: waitlisted.id }, bearer(editor.token))).body.data.completeEnrolment.userErrors[0].code).toBe('INVALID_TRANSITION');
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => api.gql(COMPLETE, { id: confirmed.id }, bearer(editor.token))));
+    const codes = attempts.map(({ body }) => body.data.completeEnrolment.userErrors.map((error: any) => error.code).join() || 'COMPLETED').sort();
+    expect(codes).toEqual(['COMPLETED', 'INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION']);
+    expect(await api.sql(`SELECT count(*)::int AS n FROM attestation WHERE enrolment_id = $1`, [Buffer.from(confirmed.id, 'base64url').toString().split(':')[1]]))
+      .toEqual([{ n: 1 }]);
+  });
+});
+
+describe('attestations', () => {
+  let attestation: any;
+  let owner: Person;
+  beforeAll(async () => {
+    const enrolment = await confirmedEnrolment();
+    owner = enrolment.owner;
+    const { body } = await api.gql(COMPLETE, { id: enrolment.id }, bearer(editor.token));
+    attestation = body.data.completeEnrolment.enrolment.attestation;
+  });
+
+  test('state who, what, by whom, how long and when, under a short unguessable code', () => {
+    expect(attestation).toMatchObject({
+      holderName: expect.stringMatching(/^Agent 1 du lot \d+$/),
+      trainingTitle: 'Piloter un projet numérique',
+      partnerName: 'Ministère de l’Agriculture et de l’Alimentation',
+      durationMinutes: 420,
+      issuedAt: expect.any(String),
+    });
+    expect(attestation.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{16}$/);
+  });
+
+  test('the credential verifies against /.well-known/jwks.json with a standard JOSE library, as an Open Badges 3.0 credential', async () => {
+    const response = await fetch(`${api.origin}/.well-known/jwks.json`);
+    expect(response.headers.get('cache-control')).toMatch(/max-age/);
+    const jwks = await response.json();
+    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) });
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+    const { payload, protectedHeader } = await jwtVerify(attestation.credential, createLocalJWKSet(jwks), {
+      issuer: 'https://mentor.example.gouv.fr',
+      algorithms: ['ES256'],
+    });
+    expect(protectedHeader.kid).toBe(jwks.keys[0].kid);
+    expect(payload).toMatchObject({ jti: `urn:uuid:${Buffer.from(attestation.id, 'base64url').toString().split(':')[1]}`, code: attestation.code, durationMinutes: 420 });
+    const vc = payload.vc as any;
+    expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
+    expect(vc['@context']).toContain('https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json');
+    expect(vc.issuer).toMatchObject({ id: 'https://mentor.example.gouv.fr', type: ['Profile'] });
+    expect(vc.issuanceDate).toBe(attestation.issuedAt);
+    expect(vc.credentialSubject).toMatchObject({
+      type: ['AchievementSubject'],
+      identifier: [{ identityType: 'name', identityHash: attestation.holderName, hashed: false }],
+      achievement: { type: ['Achievement'], name: 'Piloter un projet numérique', creator: { name: attestation.partnerName } },
+    });
+  });
+
+  test('a tampered credential, or one signed with another key, does not verify', async () => {
+    const jwks = await (await fetch(`${api.origin}/.well-known/jwks.json`)).json();
+    const [header, payload, signature] = attestation.credential.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    claims.vc.credentialSubject.identifier[0].identityHash = 'Quelqu’un d’autre';
+    const tampered = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+    await expect(jwtVerify(tampered, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
+    const forged = [header, payload, Buffer.from('x'.repeat(64)).toString('base64url')].join('.');
+    await expect(jwtVerify(forged, createLocalJWKSet(jwks))).rejects.toThrow();
+  });
+
+  test('verifyAttestation: public; the code as typed is valid, unknown or altered codes reveal nothing', async () => {
+    const verify = async (code: string) =>
+      (await api.gql(`query($code: String!) { verifyAttestation(code: $code) { valid attestation { code holderName trainingTitle } } }`, { code })).body.data.verifyAttestation;
+    expect(await verify(attestation.code)).toEqual({ valid: true, attestation: { code: attestation.code, holderName: attestation.holderName, trainingTitle: attestation.trainingTitle } });
+    const typed = attestation.code.toLowerCase().replace(/(.{4})(?!$)/g, '$1-');
+    expect((await verify(typed)).valid).toBe(true);
+    const altered = attestation.code.slice(0, -1) + (attestation.code.endsWith('2') ? '3' : '2');
+    for (const code of [altered, 'ABCDEFGHJKMNPQRS', 'pas un code', '']) expect(await verify(code)).toEqual({ valid: false, attestation: null });
+  });
+
+  test('an attestation whose stored credential was altered is not valid', async () => {
+    const { id } = await confirmedEnrolment();
+    const { body } = await api.gql(COMPLETE, { id }, bearer(editor.token));
+    const issued = body.data.completeEnrolment.enrolment.attestation;
+    const [header, payload, signature] = issued.credential.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    claims.durationMinutes = 4200;
+    await api.sql(`UPDATE attestation SET credential = $1 WHERE code = $2`, [[header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.'), issued.code]);
+    const { body: checked } = await api.gql(`query($code: String!) { verifyAttestation(code: $code) { valid attestation { code } } }`, { code: issued.code });
+    expect(checked.data.verifyAttestation).toEqual({ valid: false, attestation: null });
+  });
+
+  test('myAttestations and node(id): the holder sees theirs, nobody else', async () => {
+    const mine = await api.gql(`{ myAttestations { id code } }`, undefined, bearer(owner.token));
+    expect(mine.body.data.myAttestations).toEqual([{ id: attestation.id, code: attestation.code }]);
+    const node = `query($id: ID!) { node(id: $id) { ... on Attestation { code } } }`;
+    expect((await api.gql(node, { id: attestation.id }, bearer(owner.token))).body.data.node).toEqual({ code: attestation.code });
+    expect((await api.gql(node, { id: attestation.id }, bearer(tokens['another agent']))).body.data.node).toBeNull();
+    expect((await api.gql(node, { id: attestation.id })).body.data.node).toBeNull();
+  });
+
+  test('after a key rotation the retired key is still published and older attestations still verify', async () => {
+    const retired = createPublicKey(await readFile(path.join(api.app.config.dataDir, 'attestation-signing-key.pem'), 'utf8'))
+      .export({ format: 'pem', type: 'spki' })
+      .toString();
+    const next = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const rotated = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ATTESTATION_SIGNING_KEY: next, ATTESTATION_RETIRED_PUBLIC_KEYS: retired });
+    try {
+      const jwks = await (await fetch(`${rotated.origin}/.well-known/jwks.json`)).json();
+      expect(jwks.keys).toHaveLength(2);
+      await expect(jwtVerify(attestation.credential, createLocalJWKSet(jwks))).resolves.toBeDefined();
+      const { body } = await rotated.gql(`query($code: String!) { verifyAttestation(code: $code) { valid } }`, { code: attestation.code });
+      expect(body.data.verifyAttestation.valid).toBe(true);
+    } finally {
+      await rotated.stop();
+    }
+  });
+});
