@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createDraft, createSession, publish } from '../support/editorial';
 import { ADMIN, ADMIN_ENV, agents, bearer, login, person, type Person } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -136,7 +136,7 @@ describe('attestations', () => {
   test('the credential verifies against /.well-known/jwks.json with a standard JOSE library, as an Open Badges 3.0 credential', async () => {
     const response = await fetch(`${api.origin}/.well-known/jwks.json`);
     expect(response.headers.get('cache-control')).toMatch(/max-age/);
-    const jwks = await response.json();
+    const jwks = (await response.json()) as { keys: Record<string, string>[] } & JSONWebKeySet;
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) });
     expect(jwks.keys[0]).not.toHaveProperty('d');
     const { payload, protectedHeader } = await jwtVerify(attestation.credential, createLocalJWKSet(jwks), {
@@ -158,7 +158,7 @@ describe('attestations', () => {
   });
 
   test('a tampered credential, or one signed with another key, does not verify', async () => {
-    const jwks = await (await fetch(`${api.origin}/.well-known/jwks.json`)).json();
+    const jwks = (await (await fetch(`${api.origin}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
     const [header, payload, signature] = attestation.credential.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     claims.vc.credentialSubject.identifier[0].identityHash = 'Quelqu’un d’autre';
@@ -206,7 +206,7 @@ describe('attestations', () => {
     const next = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const rotated = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ATTESTATION_SIGNING_KEY: next, ATTESTATION_RETIRED_PUBLIC_KEYS: retired });
     try {
-      const jwks = await (await fetch(`${rotated.origin}/.well-known/jwks.json`)).json();
+      const jwks = (await (await fetch(`${rotated.origin}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
       expect(jwks.keys).toHaveLength(2);
       await expect(jwtVerify(attestation.credential, createLocalJWKSet(jwks))).resolves.toBeDefined();
       const { body } = await rotated.gql(`query($code: String!) { verifyAttestation(code: $code) { valid } }`, { code: attestation.code });

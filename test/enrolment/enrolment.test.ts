@@ -96,14 +96,14 @@ describe('enrolment window and cancelled sessions', () => {
 
   test('anonymous visitors and API clients may not enrol', async () => {
     const sessionId = await createSession(api, editor.token, open);
-    expect((await api.gql(ENROL, { sessionId })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await api.gql(ENROL, { sessionId })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const created = await api.gql(`mutation { createApiClient(partner: "maa", name: "SIRH", scopes: ["enrolments:complete"]) { client { clientId } clientSecret } }`,
       undefined, bearer(admin.token));
     const { client, clientSecret } = created.body.data.createApiClient;
     const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken } }`,
       { id: client.clientId, secret: clientSecret });
     const asClient = await api.gql(ENROL, { sessionId }, bearer(issued.body.data.issueClientToken.accessToken));
-    expect(asClient.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(asClient.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
 
@@ -133,7 +133,7 @@ describe('seats and the waiting line', () => {
   test('cancelling a seat promotes the first in line at once; the line closes up', async () => {
     const people = await agents(api, 5);
     const sessionId = await createSession(api, editor.token, open, { capacity: 2 });
-    const enrolments = [];
+    const enrolments: any[] = [];
     for (const agent of people) enrolments.push((await enrol(agent.token, sessionId)).enrolment);
     expect(enrolments.map(e => [e.status, e.waitlistPosition])).toEqual([
       ['CONFIRMED', null], ['CONFIRMED', null], ['WAITLISTED', 1], ['WAITLISTED', 2], ['WAITLISTED', 3],
@@ -163,7 +163,7 @@ describe('seats and the waiting line', () => {
     const sessionId = await createSession(api, editor.token, open);
     const enrolment = (await enrol(owner.token, sessionId)).enrolment;
     expect((await api.gql(CANCEL, { id: enrolment.id }, bearer(stranger.token))).body.data.cancelEnrolment.userErrors[0].code).toBe('NOT_FOUND');
-    expect((await api.gql(CANCEL, { id: enrolment.id }, bearer(hr.token))).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await api.gql(CANCEL, { id: enrolment.id }, bearer(hr.token))).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const byEditor = await api.gql(CANCEL, { id: enrolment.id }, bearer(editor.token));
     expect(byEditor.body.data.cancelEnrolment.enrolment.status).toBe('CANCELLED');
   });
@@ -172,7 +172,7 @@ describe('seats and the waiting line', () => {
 describe('reading enrolments', () => {
   test('myEnrolments pages newest first and filters by status', async () => {
     const [agent] = await agents(api, 1);
-    const ids = [];
+    const ids: string[] = [];
     for (let n = 0; n < 3; n += 1) ids.push((await enrol(agent.token, await createSession(api, editor.token, open))).enrolment.id);
     await api.gql(CANCEL, { id: ids[1] }, bearer(agent.token));
     const page = async (variables: Record<string, unknown>) =>
@@ -191,7 +191,7 @@ describe('reading enrolments', () => {
 
   test('a page of enrolments costs a fixed number of SQL statements, whatever its size', async () => {
     const [few, many] = await agents(api, 2);
-    const sessions = [];
+    const sessions: string[] = [];
     for (let n = 0; n < 12; n += 1) sessions.push(await createSession(api, editor.token, open, { capacity: 1 }));
     await Promise.all(sessions.slice(0, 2).map(sessionId => enrol(few.token, sessionId)));
     await Promise.all(sessions.map(sessionId => enrol(many.token, sessionId)));
