@@ -16,8 +16,11 @@ const PAGE = `SELECT t.id, t.slug, t.title, t.modality, c.slug AS collection_slu
   WHERE t.status = 'PUBLISHED' AND c.slug = $1
   ORDER BY t.published_at DESC NULLS LAST, t.id DESC LIMIT 50`;
 
-const UPCOMING_SESSIONS = `SELECT training_id, id, starts_at, capacity FROM (
-    SELECT s.*, row_number() OVER (PARTITION BY s.training_id ORDER BY s.starts_at, s.id) AS n
+/** Seats left as the API counts them: capacity minus confirmed and completed enrolments (null: unlimited). */
+const SEATS_LEFT = `greatest(s.capacity - (SELECT count(*) FROM enrolment e WHERE e.session_id = s.id AND e.status IN ('CONFIRMED', 'COMPLETED')), 0)::int`;
+
+const UPCOMING_SESSIONS = `SELECT training_id, id, starts_at, seats_left FROM (
+    SELECT s.*, ${SEATS_LEFT} AS seats_left, row_number() OVER (PARTITION BY s.training_id ORDER BY s.starts_at, s.id) AS n
     FROM training_session s WHERE s.training_id = ANY($1::uuid[]) AND s.starts_at > now()) ranked
   WHERE n <= 3 ORDER BY training_id, n`;
 
@@ -50,7 +53,7 @@ async function cataloguePage(collection: string) {
             sessions: {
               edges: sessions.rows
                 .filter(session => session.training_id === row.id)
-                .map(session => ({ node: { startsAt: session.starts_at.toISOString(), seatsLeft: session.capacity } })),
+                .map(session => ({ node: { startsAt: session.starts_at.toISOString(), seatsLeft: session.seats_left } })),
             },
           },
         })),
@@ -74,7 +77,7 @@ async function trainingSheet(slug: string) {
   );
   if (!training) return { data: { training: null } };
   const sessions = await pool.query(
-    `SELECT *, count(*) OVER ()::int AS total FROM training_session WHERE training_id = $1 ORDER BY starts_at, id LIMIT 100`,
+    `SELECT *, ${SEATS_LEFT} AS seats_left, count(*) OVER ()::int AS total FROM training_session s WHERE training_id = $1 ORDER BY starts_at, id LIMIT 100`,
     [training.id],
   );
   return {
@@ -99,7 +102,7 @@ async function trainingSheet(slug: string) {
               endsAt: session.ends_at.toISOString(),
               location: session.location,
               capacity: session.capacity,
-              seatsLeft: session.capacity,
+              seatsLeft: session.seats_left,
               cancelled: session.cancelled,
             },
           })),

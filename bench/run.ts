@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { prepareEnrolmentRace, type RaceCheck } from './enrolment-race';
 import { generateInto, type GenerateReport } from './generate';
 import { workloads, type Request } from './workloads';
 
@@ -55,25 +57,27 @@ function startServer(script: string, env: Record<string, string>, readyPattern: 
   });
 }
 
-async function load(origin: string, requests: Request[], seconds: number, connections: number, child: ChildProcess, label: Omit<Measure, 'requests' | 'requestsPerSecond' | 'latencyMs' | 'failedResponses' | 'sqlStatementsPerRequest' | 'serverRssMiB'>): Promise<Measure> {
+/** Requests in rotation per connection, or — `next` — one shared sequence that every connection draws from. */
+type Requests = Request[] | { next(): Request };
+
+async function load(origin: string, requests: Requests, seconds: number, connections: number, child: ChildProcess, label: Omit<Measure, 'requests' | 'requestsPerSecond' | 'latencyMs' | 'failedResponses' | 'sqlStatementsPerRequest' | 'serverRssMiB'>): Promise<Measure> {
   const latencies: number[] = [];
   const statements: number[] = [];
   let failed = 0;
-  const instance = autocannon({
-    url: origin,
-    connections,
-    duration: seconds,
-    requests: requests.map(request => ({
-      method: 'POST',
-      path: request.path,
-      headers: { 'content-type': 'application/json' },
-      body: request.body,
-      onResponse: (status: number, body: string, _context: unknown, headers: Record<string, string>) => {
-        if (status !== 200 || (JSON.parse(body) as { errors?: unknown }).errors !== undefined) failed += 1;
-        if (headers['x-sql-statements'] !== undefined) statements.push(Number(headers['x-sql-statements']));
-      },
-    })),
+  const onResponse = (status: number, body: string, _context: unknown, headers: Record<string, string>) => {
+    if (status !== 200 || (JSON.parse(body) as { errors?: unknown }).errors !== undefined) failed += 1;
+    if (headers['x-sql-statements'] !== undefined) statements.push(Number(headers['x-sql-statements']));
+  };
+  const toAutocannon = (request: Request) => ({
+    method: 'POST',
+    path: request.path,
+    headers: { 'content-type': 'application/json', ...request.headers },
+    body: request.body,
   });
+  const sequence = Array.isArray(requests)
+    ? requests.map(request => ({ ...toAutocannon(request), onResponse }))
+    : [{ method: 'POST', setupRequest: () => toAutocannon(requests.next()), onResponse }];
+  const instance = autocannon({ url: origin, connections, duration: seconds, requests: sequence });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
   latencies.sort((a, b) => a - b);
@@ -103,7 +107,7 @@ async function catalogueState(url: string): Promise<{ trainings: number; slugs: 
   }
 }
 
-function markdown(measures: Measure[], ratios: Record<string, number>): string {
+function markdown(measures: Measure[], ratios: Record<string, number>, race: (RaceCheck & { seconds: number }) | null): string {
   const lines = [
     '| workload | server | req/s | p50 ms | p90 ms | p95 ms | p99 ms | SQL/request | RSS MiB | failed |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -115,7 +119,10 @@ function markdown(measures: Measure[], ratios: Record<string, number>): string {
     }),
     '',
     ...Object.entries(ratios).map(([workload, ratio]) => `${workload}: API throughput = ${(ratio * 100).toFixed(0)}% of the floor`),
-    'W4 (enrol): skipped until enrolment exists.',
+    race
+      ? `W4: ${race.enrolments} enrolments in ${race.sessions} sessions in ${race.seconds} s (${Math.round(race.enrolments / race.seconds)} enrolments/s): ` +
+        `${race.confirmed} confirmed, ${race.waitlisted} waiting; overbooked sessions ${race.overbooked}, broken lines ${race.brokenLines}, duplicates ${race.duplicates}`
+      : 'W4: not run',
   ];
   return lines.join('\n');
 }
@@ -125,6 +132,8 @@ async function main(): Promise<void> {
     options: {
       trainings: { type: 'string', default: '10000' },
       'sessions-per-training': { type: 'string', default: '6' },
+      users: { type: 'string', default: '100000' },
+      enrolments: { type: 'string', default: '1000000' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '8' },
     },
@@ -141,17 +150,27 @@ async function main(): Promise<void> {
   let state = await catalogueState(databaseUrl);
   let generated: GenerateReport | null = null;
   if (state.trainings === 0) {
-    generated = await generateInto(databaseUrl, { trainings, sessionsPerTraining: Number(values['sessions-per-training']) });
-    console.log(`generated ${generated.trainings} trainings and ${generated.sessions} sessions in ${generated.seconds.toFixed(1)} s (not yet: ${generated.skipped.join(', ')})`);
+    generated = await generateInto(databaseUrl, {
+      trainings,
+      sessionsPerTraining: Number(values['sessions-per-training']),
+      users: Number(values.users),
+      enrolments: Number(values.enrolments),
+    });
+    console.log(
+      `generated ${generated.trainings} trainings, ${generated.sessions} sessions, ${generated.users} agents and ${generated.enrolments} enrolments in ${generated.seconds.toFixed(1)} s`,
+    );
     state = await catalogueState(databaseUrl);
   } else {
     console.log(`reusing the ${state.trainings} trainings already in the database`);
   }
 
   const env = { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' };
-  const api = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false' }, /Mentor API ready at (\S+)\/graphql/);
+  // W4 signs agents' tokens with the API's own secret.
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const api = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false', JWT_SECRET: jwtSecret }, /Mentor API ready at (\S+)\/graphql/);
   const floor = await startServer('bench/floor.js', env, /Floor ready at (\S+)/);
   const measures: Measure[] = [];
+  let enrolment: (RaceCheck & { seconds: number }) | null = null;
   try {
     for (const workload of workloads(state.slugs)) {
       const targets = [{ target: 'api' as const, server: api, requests: workload.api }];
@@ -163,6 +182,11 @@ async function main(): Promise<void> {
         measures.push(measure);
       }
     }
+    const race = await prepareEnrolmentRace(databaseUrl, jwtSecret);
+    const w4 = await load(api.url, race, seconds, connections, api.child, { workload: 'W4', target: 'api' });
+    enrolment = { ...(await race.check()), seconds };
+    console.log(`W4 api: ${w4.requestsPerSecond} req/s, p95 ${w4.latencyMs.p95} ms, ${w4.failedResponses} failed; ${JSON.stringify(enrolment)}`);
+    measures.push(w4);
   } finally {
     api.child.kill('SIGTERM');
     floor.child.kill('SIGTERM');
@@ -172,17 +196,18 @@ async function main(): Promise<void> {
   const ratios = Object.fromEntries(['W1', 'W3'].map(workload => [workload, rps(workload, 'api') / rps(workload, 'floor')]));
   const report = {
     date: new Date().toISOString(),
-    command: `DATABASE_URL=… npm run bench -- --trainings ${trainings} --duration ${seconds} --connections ${connections}`,
+    command: `DATABASE_URL=… npm run bench -- --trainings ${trainings} --users ${values.users} --enrolments ${values.enrolments} --duration ${seconds} --connections ${connections}`,
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: state.postgres },
     data: { trainings: state.trainings, generated },
     measures,
     ratios,
-    skipped: ['W4 (enrol): no enrolment yet'],
+    w4: enrolment,
   };
   await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${markdown(measures, ratios)}\n\nwritten to bench/results/latest.json`);
-  if (measures.some(m => m.failedResponses > 0)) process.exitCode = 1;
+  console.log(`\n${markdown(measures, ratios, enrolment)}\n\nwritten to bench/results/latest.json`);
+  const raceBroken = !enrolment || enrolment.overbooked + enrolment.brokenLines + enrolment.duplicates > 0;
+  if (measures.some(m => m.failedResponses > 0) || raceBroken) process.exitCode = 1;
 }
 
 main().catch(error => {

@@ -3,6 +3,7 @@ import { searchQueries } from './catalogue-words';
 export interface Request {
   path: string;
   body: string;
+  headers?: Record<string, string>;
 }
 
 export interface Workload {
