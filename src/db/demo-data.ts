@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { loadDemoCatalogue } from '../catalogue/demo/load-demo-catalogue';
 import { Training } from '../catalogue/training.entity';
 import { loadDemoContent } from '../content/load-demo-content';
+import { loadDemoEnrolments } from '../enrolment/demo/load-demo-enrolments';
 
 // Held for the loading transaction: two processes starting together load the demo once.
 const DEMO_LOCK_KEY = 724_466_102;
@@ -14,6 +15,7 @@ export async function loadDemoData(dataSource: DataSource, log: Logger): Promise
     if ((await manager.count(Training)) > 0) return;
     const count = await loadDemoCatalogue(manager, new Date());
     await loadDemoContent(manager);
-    log.info({ trainings: count }, 'demo data loaded');
+    const enrolments = await loadDemoEnrolments(manager);
+    log.info({ trainings: count, enrolments }, 'demo data loaded');
   });
 }

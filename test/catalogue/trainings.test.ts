@@ -245,6 +245,17 @@ test('sessions starting at the same instant, with microseconds, page once each',
   expect(new Set(seen).size).toBe(total);
 });
 
+test('the demo catalogue has full sessions with a waiting line, counted by every session field', async () => {
+  const { body } = await api.gql(`{ trainings(first: 50, filter: { hasOpenSession: true }) { edges { node { sessions(first: 20) {
+    edges { node { capacity seatsTaken seatsLeft waitlistLength } } } } } } }`);
+  const sessions = body.data.trainings.edges.flatMap((edge: any) => edge.node.sessions.edges.map((session: any) => session.node));
+  const full = sessions.filter((session: any) => session.capacity !== null && session.seatsLeft === 0);
+  expect(full.length).toBeGreaterThanOrEqual(2);
+  for (const session of full) expect(session).toEqual({ capacity: session.capacity, seatsTaken: session.capacity, seatsLeft: 0, waitlistLength: 2 });
+  const [{ taken }] = await api.sql(`SELECT count(*)::int AS taken FROM enrolment WHERE status = 'CONFIRMED'`);
+  expect(sessions.reduce((sum: number, session: any) => sum + session.seatsTaken, 0)).toBe(taken);
+});
+
 describe('anonymous users never see a draft', () => {
   test('not in lists, counts, slug look-ups, node(id) or collection counts', async () => {
     const list = await api.gql('{ trainings(first: 100) { totalCount edges { node { slug status } } } }');
