@@ -119,6 +119,25 @@ describe('French full-text search', () => {
     const ordered = await titles('agents', { orderBy });
     expect([...ordered].sort()).toEqual([...relevance].sort());
   });
+
+  test.each(['NEWEST', 'NEXT_SESSION'])('a search ordered by %s is in that order, not only the same set', async orderBy => {
+    const { body } = await api.gql(`query($orderBy: TrainingOrder) { trainings(search: "agents", orderBy: $orderBy, first: 50) { edges { node {
+      publishedAt sessions(upcoming: true, first: 20) { edges { node { startsAt enrolmentClosesAt cancelled } } } } } } }`, { orderBy });
+    expect(body.errors).toBeUndefined();
+    const now = Date.now();
+    const keys: (number | null)[] = body.data.trainings.edges.map(({ node }: any) => {
+      if (orderBy === 'NEWEST') return -Date.parse(node.publishedAt);
+      const open = node.sessions.edges.map((edge: any) => edge.node)
+        .filter((session: any) => !session.cancelled && Date.parse(session.enrolmentClosesAt) > now)
+        .map((session: any) => Date.parse(session.startsAt));
+      return open.length ? Math.min(...open) : null;
+    });
+    expect(keys.length).toBeGreaterThan(3);
+    // Ascending keys, trainings without an open session last.
+    const sorted = [...keys].sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b));
+    expect(keys).toEqual(sorted);
+    if (orderBy === 'NEXT_SESSION') expect(keys.some(key => key !== null)).toBe(true);
+  });
 });
 
 describe('hostile search strings never reach SQL or tsquery as errors', () => {
