@@ -25,10 +25,11 @@ export interface EnrolmentRace {
 }
 
 /**
- * W4: fresh sessions with few seats (open now, no audience restriction) and thousands of generated
- * agents signed in with the API's own secret; every request enrols one agent in one of them.
+ * W4: a few fresh sessions (fewer than the connections, so that concurrent requests wait on one
+ * session's lock and race for its seats; open now, no audience restriction) and thousands of
+ * generated agents signed in with the API's own secret; every request enrols one agent in one of them.
  */
-export async function prepareEnrolmentRace(url: string, jwtSecret: string, options = { sessions: 40, capacity: 20, agents: 5000 }): Promise<EnrolmentRace> {
+export async function prepareEnrolmentRace(url: string, jwtSecret: string, options = { sessions: 4, capacity: 100, agents: 5000 }): Promise<EnrolmentRace> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -77,7 +78,7 @@ async function checkRace(url: string, sessionIds: string[]): Promise<RaceCheck> 
        SELECT count(*)::int AS sessions, sum(confirmed + waitlisted)::int AS enrolments, sum(confirmed)::int AS confirmed,
          sum(waitlisted)::int AS waitlisted,
          count(*) FILTER (WHERE capacity IS NOT NULL AND confirmed > capacity)::int AS overbooked,
-         count(*) FILTER (WHERE positions <> ARRAY(SELECT generate_series(1, waitlisted)))::int AS "brokenLines",
+         count(*) FILTER (WHERE positions IS DISTINCT FROM ARRAY(SELECT generate_series(1, waitlisted)))::int AS "brokenLines",
          (SELECT count(*) FROM (SELECT 1 FROM enrolment WHERE session_id = ANY($1::uuid[]) AND status IN ('CONFIRMED', 'WAITLISTED')
            GROUP BY session_id, user_id HAVING count(*) > 1) twice)::int AS duplicates
        FROM per_session`,

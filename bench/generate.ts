@@ -78,7 +78,8 @@ export async function generateCatalogue(db: DataSource, options: GenerateOptions
 /**
  * Agents of every partner and category, and enrolments spread over the sessions in arrival order:
  * seats first (completed once the session is over), then a waiting line numbered from 1; none
- * active in cancelled sessions. Every invariant the API keeps holds for them too.
+ * active in cancelled sessions. The seat invariants the API keeps hold for them too; completed
+ * enrolments get no attestation (signing a million credentials measures nothing the API serves).
  */
 async function generatePeople(manager: EntityManager, options: GenerateOptions): Promise<void> {
   await manager.query(

@@ -136,15 +136,21 @@ function parseRetiredKeys(env: Env): string[] {
   return keys;
 }
 
-function parsePublicUrl(env: Env, port: number): string {
-  const value = present(env, 'PUBLIC_URL') ?? `http://localhost:${port}`;
+/** The issuer every attestation names for ever: in production, the real https origin. */
+function parsePublicUrl(env: Env, nodeEnv: NodeEnv, port: number): string {
+  const given = present(env, 'PUBLIC_URL');
+  if (given === undefined && nodeEnv === 'production') throw new ConfigError('PUBLIC_URL', 'is required when NODE_ENV=production');
+  const value = given ?? `http://localhost:${port}`;
+  let url: URL;
   try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    return url.href.replace(/\/$/, '');
+    url = new URL(value);
   } catch {
     throw new ConfigError('PUBLIC_URL', `must be an http(s) URL (got "${value}")`);
   }
+  if (url.protocol !== 'https:' && (nodeEnv === 'production' || url.protocol !== 'http:')) {
+    throw new ConfigError('PUBLIC_URL', `must be an ${nodeEnv === 'production' ? 'https' : 'http(s)'} URL (got "${value}")`);
+  }
+  return url.href.replace(/\/$/, '');
 }
 
 function parseLogLevel(env: Env, nodeEnv: NodeEnv): string {
@@ -171,7 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: parseJwtSecret(env, nodeEnv),
     attestationSigningKey: parseSigningKey(env, nodeEnv),
     attestationRetiredKeys: parseRetiredKeys(env),
-    publicUrl: parsePublicUrl(env, port),
+    publicUrl: parsePublicUrl(env, nodeEnv, port),
     admin: parseAdmin(env),
     demoData: parseBoolean(env, 'DEMO_DATA', databaseUrl === null),
     logLevel: parseLogLevel(env, nodeEnv),

@@ -60,10 +60,15 @@ test('production refuses to start without real secrets and a DATABASE_URL', () =
   expect(refusal({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor' })).toMatch(/JWT_SECRET is required/);
   expect(refusal({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret })).toMatch(/ATTESTATION_SIGNING_KEY is required/);
   const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret, ATTESTATION_SIGNING_KEY: key })).toMatchObject({
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/mentor', JWT_SECRET: secret, ATTESTATION_SIGNING_KEY: key };
+  // Attestations name their issuer for ever: production must say where it really is, over https.
+  expect(refusal(production)).toMatch(/PUBLIC_URL is required when NODE_ENV=production/);
+  expect(refusal({ ...production, PUBLIC_URL: 'http://mentor.gouv.fr' })).toMatch(/PUBLIC_URL must be an https URL/);
+  expect(loadConfig({ ...production, PUBLIC_URL: 'https://mentor.gouv.fr' })).toMatchObject({
     nodeEnv: 'production',
     demoData: false,
     attestationSigningKey: key.trim(),
+    publicUrl: 'https://mentor.gouv.fr',
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Context } from '../context';
 import { normaliseAttestationCode } from './attestation-code';
-import { verifyCredential } from './attestation-credential';
+import { credentialStates } from './attestation-credential';
 import { Attestation } from './attestation.entity';
 import { AttestationVerification } from './enrolment.types';
 import { findReadableEnrolment } from './enrolment-queries';
@@ -9,14 +9,14 @@ const INVALID = Object.assign(new AttestationVerification(), { valid: false, att
 
 /**
  * Public: an attestation is valid when its code is known and its stored credential still verifies
- * with one of our keys and states that code. Anything else answers `valid: false` and nothing more.
+ * with one of our keys and states what the attestation says (an altered row or credential is not
+ * valid). Anything else answers `valid: false` and nothing more.
  */
 export async function verifyAttestation(ctx: Context, typed: string): Promise<AttestationVerification> {
   const code = normaliseAttestationCode(typed);
   const attestation = code ? await ctx.db.getRepository(Attestation).findOneBy({ code }) : null;
   if (!attestation) return INVALID;
-  const claims = verifyCredential(ctx.attestationIssuer.keys, attestation.credential);
-  if (claims?.code !== attestation.code || claims.jti !== `urn:uuid:${attestation.id}`) return INVALID;
+  if (!credentialStates(ctx.attestationIssuer.keys, attestation.credential, attestation)) return INVALID;
   return Object.assign(new AttestationVerification(), { valid: true, attestation });
 }
 

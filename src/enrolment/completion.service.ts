@@ -23,7 +23,6 @@ async function issueAttestation(ctx: Context, manager: EntityManager, enrolment:
   const issuedAt = new Date();
   const credential = signCredential(ctx.attestationIssuer.keys, ctx.attestationIssuer.url, {
     id,
-    code,
     holderName: holder.displayName,
     trainingId: training.id,
     trainingTitle: training.title,
@@ -58,13 +57,14 @@ export async function completeEnrolment(ctx: Context, globalId: string): Promise
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     const readable = (parties: EnrolmentParties) => mayReadEnrolment(ctx.viewer, grants, parties) || mayCompleteEnrolment(ctx.viewer, grants, parties);
-    const { enrolment, training, parties } = await lockEnrolment(manager, globalId, readable);
+    const { enrolment, session, training, parties } = await lockEnrolment(manager, globalId, readable);
     if (!mayCompleteEnrolment(ctx.viewer, grants, parties)) throw forbidden();
     if (enrolment.status !== EnrolmentStatus.CONFIRMED) {
       const state = { WAITLISTED: 'en liste d’attente', CANCELLED: 'annulée', COMPLETED: 'déjà terminée' }[enrolment.status as string] ?? enrolment.status;
       throw new DomainError('INVALID_TRANSITION', `Seule une inscription confirmée se termine ; celle-ci est ${state}.`);
     }
     const completedAt = new Date();
+    if (completedAt < session.startsAt) throw new DomainError('INVALID_TRANSITION', 'La session n’a pas encore commencé : on ne peut pas encore la terminer.');
     await manager.update(Enrolment, { id: enrolment.id }, { status: EnrolmentStatus.COMPLETED, completedAt, waitlistPosition: null });
     await issueAttestation(ctx, manager, enrolment, training, completedAt);
     return { enrolment: await manager.findOneByOrFail(Enrolment, { id: enrolment.id }) };

@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { User } from '../accounts/user.entity';
+import { canSeeUser } from '../accounts/user.service';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
@@ -19,9 +20,18 @@ async function enrolledTraining(ctx: Context, trainingId: string): Promise<Train
 
 @Resolver(() => Enrolment)
 export class EnrolmentFieldsResolver {
-  @FieldResolver(() => User)
-  async user(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<User> {
-    return (await ctx.loaders.userById.load(enrolment.userId))!;
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The account, for those who may see it (its owner, admins, HR correspondents of its employer); else null — see agentName.',
+  })
+  async user(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<User | null> {
+    const user = (await ctx.loaders.userById.load(enrolment.userId))!;
+    return canSeeUser(ctx.viewer, user) ? user : null;
+  }
+
+  @FieldResolver(() => String, { description: 'Display name of the enrolled agent, for everyone who may read the enrolment.' })
+  async agentName(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<string> {
+    return (await ctx.loaders.userById.load(enrolment.userId))!.displayName;
   }
 
   @FieldResolver(() => TrainingSession)

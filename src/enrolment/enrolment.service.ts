@@ -93,7 +93,9 @@ export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ en
     if (!session) throw notFound;
     const training = await manager.findOneByOrFail(Training, { id: session.trainingId });
     if (!canSeeTraining(visibility, training)) throw notFound;
-    const existing = await manager.findOneBy(Enrolment, { sessionId: session.id, userId, status: In(ACTIVE_ENROLMENT_STATUSES) });
+    // Enrolling again returns what the agent already holds here: a seat, a place in line, or a
+    // completion (a second one would take a second seat and issue a second attestation).
+    const existing = await manager.findOneBy(Enrolment, { sessionId: session.id, userId, status: In([...ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus.COMPLETED]) });
     if (existing) return { enrolment: existing };
     await checkOpen(manager, training, session, await manager.findOneByOrFail(User, { id: userId }));
 

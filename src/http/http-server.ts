@@ -88,6 +88,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
   if (path === '/.well-known/jwks.json' && req.method === 'GET') {
     // Verifiers may cache the keys a while; a rotation keeps the retired key published.
     res.setHeader('cache-control', 'public, max-age=300');
+    // Public keys: any site's verifier may fetch them from a browser.
+    res.setHeader('access-control-allow-origin', '*');
     return sendJson(res, 200, deps.attestationIssuer.keys.jwks);
   }
   sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz', '/.well-known/jwks.json'] });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { createDraft, createSession, publish } from '../support/editorial';
 import { ADMIN, ADMIN_ENV, agents, bearer, login, person, type Person } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -26,13 +26,17 @@ async function clientToken(partner: string, scopes: string[], revoke = false): P
   return issued.body.data.issueClientToken.accessToken;
 }
 
-/** A confirmed enrolment of a new agent (display name "Agent 1 du lot N"). */
-async function confirmedEnrolment(): Promise<{ id: string; owner: Person }> {
+const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+/** A session under way (completion comes after the start), still open to enrolment. */
+const UNDER_WAY = { startsAt: day(-1), endsAt: day(1), enrolmentOpensAt: day(-2), enrolmentClosesAt: day(0.5) };
+
+/** A confirmed enrolment of a new agent (display name "Agent 1 du lot N") in a session under way. */
+async function confirmedEnrolment(): Promise<{ id: string; owner: Person; sessionId: string }> {
   const [owner] = await agents(api, 1);
-  const sessionId = await createSession(api, editor.token, trainingId);
+  const sessionId = await createSession(api, editor.token, trainingId, UNDER_WAY);
   const { body } = await api.gql(ENROL, { sessionId }, bearer(owner.token));
   expect(body.data.enrol.enrolment.status).toBe('CONFIRMED');
-  return { id: body.data.enrol.enrolment.id, owner };
+  return { id: body.data.enrol.enrolment.id, owner, sessionId };
 }
 
 beforeAll(async () => {
@@ -100,7 +104,7 @@ describe('completion rights', () => {
 
   test('only a confirmed enrolment completes, once: concurrent completions issue one attestation', async () => {
     const people = await agents(api, 2);
-    const sessionId = await createSession(api, editor.token, trainingId, { capacity: 1 });
+    const sessionId = await createSession(api, editor.token, trainingId, { ...UNDER_WAY, capacity: 1 });
     const [seat, waiting] = await Promise.all(people.map(async agent => (await api.gql(ENROL, { sessionId }, bearer(agent.token))).body.data.enrol.enrolment));
     const [confirmed, waitlisted] = seat.status === 'CONFIRMED' ? [seat, waiting] : [waiting, seat];
     expect((await api.gql(COMPLETE, { id: waitlisted.id }, bearer(editor.token))).body.data.completeEnrolment.userErrors[0].code).toBe('INVALID_TRANSITION');
@@ -110,6 +114,19 @@ describe('completion rights', () => {
     expect(await api.sql(`SELECT count(*)::int AS n FROM attestation WHERE enrolment_id = $1`, [Buffer.from(confirmed.id, 'base64url').toString().split(':')[1]]))
       .toEqual([{ n: 1 }]);
   });
+});
+
+test('a session not started yet cannot be completed; after completion, enrolling again returns the completed enrolment', async () => {
+  const [agent] = await agents(api, 1);
+  const future = await createSession(api, editor.token, trainingId);
+  const early = (await api.gql(ENROL, { sessionId: future }, bearer(agent.token))).body.data.enrol.enrolment;
+  expect((await api.gql(COMPLETE, { id: early.id }, bearer(editor.token))).body.data.completeEnrolment.userErrors[0].code).toBe('INVALID_TRANSITION');
+  const { id, owner, sessionId } = await confirmedEnrolment();
+  expect((await api.gql(COMPLETE, { id }, bearer(editor.token))).body.data.completeEnrolment.userErrors).toEqual([]);
+  const again = await api.gql(ENROL, { sessionId }, bearer(owner.token));
+  expect(again.body.data.enrol.enrolment).toEqual({ id, status: 'COMPLETED' });
+  const local = Buffer.from(sessionId, 'base64url').toString().split(':')[1];
+  expect(await api.sql(`SELECT count(*)::int AS n FROM enrolment WHERE session_id = $1`, [local])).toEqual([{ n: 1 }]);
 });
 
 describe('attestations', () => {
@@ -144,12 +161,16 @@ describe('attestations', () => {
       algorithms: ['ES256'],
     });
     expect(protectedHeader.kid).toBe(jwks.keys[0].kid);
-    expect(payload).toMatchObject({ jti: `urn:uuid:${Buffer.from(attestation.id, 'base64url').toString().split(':')[1]}`, code: attestation.code, durationMinutes: 420 });
-    const vc = payload.vc as any;
+    // OB 3.0 §8.2: the credential is the payload; iss, jti and nbf repeat its issuer, id and validFrom.
+    const vc = payload as any;
+    const id = `urn:uuid:${Buffer.from(attestation.id, 'base64url').toString().split(':')[1]}`;
+    expect(vc).toMatchObject({ jti: id, id, iss: 'https://mentor.example.gouv.fr', nbf: Math.floor(Date.parse(attestation.issuedAt) / 1000) });
+    expect(vc).not.toHaveProperty('vc');
     expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
-    expect(vc['@context']).toContain('https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json');
+    expect(vc['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
     expect(vc.issuer).toMatchObject({ id: 'https://mentor.example.gouv.fr', type: ['Profile'] });
-    expect(vc.issuanceDate).toBe(attestation.issuedAt);
+    expect(vc.validFrom).toBe(attestation.issuedAt);
+    expect(vc.credentialSubject.achievement.criteria.narrative).toMatch(/durée : 7 h/);
     expect(vc.credentialSubject).toMatchObject({
       type: ['AchievementSubject'],
       identifier: [{ identityType: 'name', identityHash: attestation.holderName, hashed: false }],
@@ -161,11 +182,22 @@ describe('attestations', () => {
     const jwks = (await (await fetch(`${api.origin}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
     const [header, payload, signature] = attestation.credential.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    claims.vc.credentialSubject.identifier[0].identityHash = 'Quelqu’un d’autre';
+    claims.credentialSubject.identifier[0].identityHash = 'Quelqu’un d’autre';
     const tampered = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
     await expect(jwtVerify(tampered, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
     const forged = [header, payload, Buffer.from('x'.repeat(64)).toString('base64url')].join('.');
     await expect(jwtVerify(forged, createLocalJWKSet(jwks))).rejects.toThrow();
+    // Signed with another key under our published kid: refused by a verifier and by verifyAttestation.
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString());
+    const impostor = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    await expect(jwtVerify(impostor, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
+    await api.sql(`UPDATE attestation SET credential = $1 WHERE code = $2`, [impostor, attestation.code]);
+    try {
+      const { body } = await api.gql(`query($code: String!) { verifyAttestation(code: $code) { valid } }`, { code: attestation.code });
+      expect(body.data.verifyAttestation.valid).toBe(false);
+    } finally {
+      await api.sql(`UPDATE attestation SET credential = $1 WHERE code = $2`, [attestation.credential, attestation.code]);
+    }
   });
 
   test('verifyAttestation: public; the code as typed is valid, unknown or altered codes reveal nothing', async () => {
@@ -178,13 +210,26 @@ describe('attestations', () => {
     for (const code of [altered, 'ABCDEFGHJKMNPQRS', 'pas un code', '']) expect(await verify(code)).toEqual({ valid: false, attestation: null });
   });
 
+  test.each([
+    ['holder_name', 'Quelqu’un d’autre'],
+    ['training_title', 'Une autre formation'],
+    ['duration_minutes', 6000],
+  ])('an attestation whose %s was altered in the database is not valid', async (column, value) => {
+    const { id } = await confirmedEnrolment();
+    const { body } = await api.gql(COMPLETE, { id }, bearer(editor.token));
+    const { code } = body.data.completeEnrolment.enrolment.attestation;
+    await api.sql(`UPDATE attestation SET ${column} = $1 WHERE code = $2`, [value, code]);
+    const { body: checked } = await api.gql(`query($code: String!) { verifyAttestation(code: $code) { valid attestation { code } } }`, { code });
+    expect(checked.data.verifyAttestation).toEqual({ valid: false, attestation: null });
+  });
+
   test('an attestation whose stored credential was altered is not valid', async () => {
     const { id } = await confirmedEnrolment();
     const { body } = await api.gql(COMPLETE, { id }, bearer(editor.token));
     const issued = body.data.completeEnrolment.enrolment.attestation;
     const [header, payload, signature] = issued.credential.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    claims.durationMinutes = 4200;
+    claims.credentialSubject.achievement.name = 'Une autre formation';
     await api.sql(`UPDATE attestation SET credential = $1 WHERE code = $2`, [[header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.'), issued.code]);
     const { body: checked } = await api.gql(`query($code: String!) { verifyAttestation(code: $code) { valid attestation { code } } }`, { code: issued.code });
     expect(checked.data.verifyAttestation).toEqual({ valid: false, attestation: null });

@@ -219,9 +219,14 @@ describe('reading enrolments', () => {
       ['a committee', committees.editorial, false],
       ['anonymous', null, false],
     ];
+    // The account itself only for those who may see it; the others read the agent's name.
+    const seesAccount = new Set(['owner', 'HR correspondent of the employer', 'admin']);
     for (const [who, token, reads] of readers) {
-      const { body } = await api.gql(`query($id: ID!) { node(id: $id) { ... on Enrolment { id status user { displayName } } } }`, { id: enrolment.id }, bearer(token));
-      expect([who, body.data.node?.id ?? null]).toEqual([who, reads ? enrolment.id : null]);
+      const { body } = await api.gql(`query($id: ID!) { node(id: $id) { ... on Enrolment { id agentName user { id roles { role } category } } } }`,
+        { id: enrolment.id }, bearer(token));
+      const account = seesAccount.has(who) ? { id: owner.id, roles: [{ role: 'AGENT' }], category: 'A' } : null;
+      const expected = reads ? { id: enrolment.id, agentName: expect.stringMatching(/^Agent 1 du lot \d+$/), user: account } : null;
+      expect([who, body.data.node]).toEqual([who, expected]);
     }
   });
 });
