@@ -177,6 +177,17 @@ describe('updateTraining', () => {
     expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`).then(([row]) => row.n)).toBe(0);
   });
 
+  test('changes to a live training sent at once land in one pending revision', async () => {
+    const draft = await createDraft(api, editor.token);
+    await publish(draft.id);
+    const results = await Promise.all(['Un', 'Deux', 'Trois', 'Quatre'].map(word => updateTraining(api, editor.token, draft.id, { summary: `Résumé ${word}` })));
+    expect(results.every(result => result.userErrors.length === 0)).toBe(true);
+    const local = Buffer.from(draft.id, 'base64url').toString().split(':')[1];
+    const revisions = await api.sql(`SELECT status, summary FROM training_revision WHERE training_id = $1`, [local]);
+    expect(revisions).toHaveLength(1);
+    expect(revisions[0].summary).toMatch(/^Résumé (Un|Deux|Trois|Quatre)$/);
+  });
+
   test('two mutations in one request: the second reads what the first wrote', async () => {
     const draft = await createDraft(api, editor.token);
     await publish(draft.id);
@@ -255,6 +266,20 @@ describe('sessions', () => {
     const { body } = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11), ...input } }, bearer(editor.token));
     expect(body.data.createSession).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
     expect(await counts()).toEqual(before);
+  });
+
+  test.each([
+    ['an end before the start', { endsAt: day(9) }, ['input', 'endsAt']],
+    ['no seat', { capacity: 0 }, ['input', 'capacity']],
+    ['a cleared start', { startsAt: null }, ['input', 'startsAt']],
+  ])('updateSession refuses %s and writes nothing', async (_, input, field) => {
+    const draft = await createDraft(api, editor.token);
+    const session = await newSession(draft.id);
+    const local = Buffer.from(session.id, 'base64url').toString().split(':')[1];
+    const [before] = await api.sql(`SELECT * FROM training_session WHERE id = $1`, [local]);
+    const { body } = await api.gql(UPDATE_SESSION, { id: session.id, input }, bearer(editor.token));
+    expect(body.data.updateSession).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
+    expect((await api.sql(`SELECT * FROM training_session WHERE id = $1`, [local]))[0]).toEqual(before);
   });
 
   test('capacity cannot go below the seats taken; added seats go to the agents waiting, in order', async () => {

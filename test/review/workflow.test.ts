@@ -198,7 +198,8 @@ describe('publication', () => {
   test.each([
     ['REQUEST_CHANGES', undefined],
     ['REJECT', '   '],
-  ])('%s needs a comment; refused, it writes nothing', async (decision, comment) => {
+    ['APPROVE', 'x'.repeat(5001)],
+  ])('%s with comment %p is refused, and writes nothing', async (decision, comment) => {
     const { id } = await createDraft(api, editor.token);
     ok(await submit(api, editor.token, id));
     const payload = await review(api, technical.token, id, 'TECHNICAL', decision, comment);
