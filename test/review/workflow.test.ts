@@ -130,7 +130,8 @@ const CASES = Object.entries(ALLOWED).flatMap(([from, allowed]) =>
 );
 
 describe('the state machine', () => {
-  test.each(CASES)('%s, %s → %p', async (from, operation, outcome) => {
+  // Each case works on its own training: they run side by side.
+  test.concurrent.each(CASES)('%s, %s → %p', async (from, operation, outcome) => {
     const { id } = await createDraft(api, editor.token);
     await SETUPS[from](id);
     const before = await state(id);
