@@ -206,7 +206,18 @@ test('a revoked admin loses admin rights at once, even with a token issued befor
   expect(await api.sql(`SELECT role FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1`, [email])).toEqual([]);
 });
 
-test('ADMIN_EMAIL / ADMIN_PASSWORD make sure that admin exists, idempotently', async () => {
-  const rows = await api.sql(`SELECT u.email, g.role FROM user_account u JOIN role_grant g ON g.user_id = u.id WHERE u.email = $1`, [ADMIN.email]);
-  expect(rows).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
+test('ADMIN_EMAIL / ADMIN_PASSWORD make sure that admin exists, idempotently, across restarts', async () => {
+  const admins = () => api.sql(`SELECT u.email, g.role FROM user_account u JOIN role_grant g ON g.user_id = u.id WHERE u.email = $1`, [ADMIN.email]);
+  expect(await admins()).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
+  // A second start on the same database (a restart, or a second process) adds nothing, and
+  // gives the role back if it was revoked meanwhile; the existing password is kept.
+  await api.sql(`DELETE FROM role_grant WHERE role = 'ADMIN'`);
+  const restarted = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: ADMIN.email.toUpperCase(), ADMIN_PASSWORD: 'un autre mot de passe pour rien' });
+  try {
+    expect(await admins()).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
+    const { body } = await restarted.gql(LOGIN, ADMIN);
+    expect(body.data.login.userErrors).toEqual([]);
+  } finally {
+    await restarted.stop();
+  }
 });
