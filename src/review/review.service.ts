@@ -5,7 +5,8 @@ import { grantsInclude } from '../auth/viewer';
 import { TrainingStatus } from '../catalogue/catalogue.enums';
 import { invalidTransition, lockEditableTraining, lockTraining } from '../catalogue/training-editing.service';
 import { sheetOf } from '../catalogue/training-sheet';
-import { Training } from '../catalogue/training.entity';
+import type { Training } from '../catalogue/training.entity';
+import { trainingWorkflow } from '../catalogue/training-workflow';
 import { listTrainingsWhere } from '../catalogue/training.service';
 import type { TrainingConnection } from '../catalogue/training.types';
 import { mayEdit, visibilityOf, visibilityPredicate } from '../catalogue/training-visibility';
@@ -21,30 +22,25 @@ import { TrainingRevision } from './training-revision.entity';
 
 const COMMITTEE_NAME: Record<Committee, string> = { [Committee.EDITORIAL]: 'éditorial', [Committee.TECHNICAL]: 'technique' };
 
-/** A new submission to review; the live row's `updated_at` stays: nothing of it changed for its readers. */
-async function markSubmitted(manager: EntityManager, training: Training): Promise<void> {
-  await manager.query(`UPDATE training SET submission = submission + 1, submitted_at = now() WHERE id = $1`, [training.id]);
-}
-
 /** DRAFT or CHANGES_REQUESTED, or the pending revision of a published training: to the committees. */
 export async function submitTraining(ctx: Context, globalId: string): Promise<{ training: Training }> {
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     const training = await lockEditableTraining(manager, grants, globalId, ['id']);
     if (training.status === TrainingStatus.DRAFT || training.status === TrainingStatus.CHANGES_REQUESTED) {
-      await manager.update(Training, { id: training.id }, { status: TrainingStatus.SUBMITTED });
-      await markSubmitted(manager, training);
+      await trainingWorkflow.setStatus(manager, training.id, TrainingStatus.SUBMITTED);
+      await trainingWorkflow.markSubmitted(manager, training.id);
     } else if (training.status === TrainingStatus.PUBLISHED) {
       const revision = await lockOpenRevision(manager, training.id);
       if (!revision) throw invalidTransition('Formation publiée sans révision en attente : modifiez-la d’abord (updateTraining).');
       if (revision.status === TrainingStatus.SUBMITTED) throw invalidTransition('La révision est déjà soumise aux comités.');
       await manager.update(TrainingRevision, { id: revision.id }, { status: TrainingStatus.SUBMITTED, submittedAt: () => 'now()' });
-      await markSubmitted(manager, training);
+      await trainingWorkflow.markSubmitted(manager, training.id);
     } else {
       const state = { [TrainingStatus.SUBMITTED]: 'déjà soumise', [TrainingStatus.REJECTED]: 'refusée', [TrainingStatus.ARCHIVED]: 'archivée' }[training.status];
       throw invalidTransition(`Formation ${state} : elle ne peut pas être soumise.`);
     }
-    return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
+    return { training: await trainingWorkflow.reload(manager, training.id) };
   });
 }
 
@@ -52,11 +48,11 @@ export async function submitTraining(ctx: Context, globalId: string): Promise<{ 
 async function publish(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null): Promise<void> {
   const target = toGlobalId('Training', training.id);
   if (revision) {
-    await manager.update(Training, { id: training.id }, sheetOf(revision));
+    await trainingWorkflow.applySheet(manager, training.id, sheetOf(revision));
     await manager.update(TrainingRevision, { id: revision.id }, { status: TrainingStatus.PUBLISHED });
     await recordAudit(ctx, manager, 'REVISION_PUBLISHED', target, { submission: training.submission, revision: toGlobalId('TrainingRevision', revision.id) });
   } else {
-    await manager.update(Training, { id: training.id }, { status: TrainingStatus.PUBLISHED, publishedAt: training.publishedAt ?? (() => 'now()') });
+    await trainingWorkflow.publish(manager, training);
     await recordAudit(ctx, manager, 'TRAINING_PUBLISHED', target, { submission: training.submission, slug: training.slug });
   }
 }
@@ -70,7 +66,7 @@ async function applyDecision(ctx: Context, manager: EntityManager, training: Tra
   }
   const status = review.decision === ReviewDecision.REJECT ? TrainingStatus.REJECTED : TrainingStatus.CHANGES_REQUESTED;
   if (revision) await manager.update(TrainingRevision, { id: revision.id }, { status });
-  else await manager.update(Training, { id: training.id }, { status });
+  else await trainingWorkflow.setStatus(manager, training.id, status);
 }
 
 /**
@@ -114,7 +110,7 @@ export async function reviewTraining(ctx: Context, input: ReviewInput): Promise<
       }),
     );
     await applyDecision(ctx, manager, training, revision, review);
-    return { review, training: await manager.findOneByOrFail(Training, { id: training.id }) };
+    return { review, training: await trainingWorkflow.reload(manager, training.id) };
   });
 }
 
