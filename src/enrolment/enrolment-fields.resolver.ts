@@ -5,18 +5,9 @@ import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
 import { Attestation } from './attestation.entity';
-import { Eligibility, eligibilityOf } from './eligibility';
+import { Eligibility } from './eligibility';
+import { eligibilityFor, enrolledTraining } from './enrolment-queries';
 import { Enrolment } from './enrolment.entity';
-
-/**
- * The training of an enrolment the caller may read, even once archived: reading it there is
- * legitimate, so the request's visibility loader learns it (nested `session.training` then agrees).
- */
-async function enrolledTraining(ctx: Context, trainingId: string): Promise<Training> {
-  const training = (await ctx.loaders.trainingById.load(trainingId))!;
-  ctx.loaders.visibleTrainingById.clear(training.id).prime(training.id, training);
-  return training;
-}
 
 @Resolver(() => Enrolment)
 export class EnrolmentFieldsResolver {
@@ -57,10 +48,6 @@ export class EnrolmentFieldsResolver {
 export class TrainingEligibilityResolver {
   @FieldResolver(() => Eligibility, { nullable: true, description: 'Whether the signed-in user matches the audience rule; null when anonymous.' })
   async eligibility(@Root() training: Training, @Ctx() ctx: Context): Promise<Eligibility | null> {
-    if (ctx.viewer.userId === null) return null;
-    const agent = (await ctx.loaders.userById.load(ctx.viewer.userId))!;
-    const partners = await ctx.loaders.partnerById.loadMany(training.audiencePartnerIds);
-    const names = new Map(partners.map(partner => [partner.id, partner.name]));
-    return eligibilityOf(training, agent, id => names.get(id) ?? id);
+    return eligibilityFor(ctx, training);
   }
 }

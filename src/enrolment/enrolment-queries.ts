@@ -1,6 +1,8 @@
+import type { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
 import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
+import { eligibilityOf, type Eligibility } from './eligibility';
 import { EnrolmentStatus } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
 import { mayReadEnrolment } from './enrolment-rights';
@@ -47,4 +49,23 @@ export async function myEnrolments(ctx: Context, args: EnrolmentListArgs): Promi
   const keys = new Map(entities.map((enrolment, index) => [enrolment.id, raw[index].sort_key]));
   const page = toPage(entities, size, list, enrolment => ({ key: keys.get(enrolment.id)!, id: enrolment.id }));
   return toConnection(EnrolmentConnection, page, () => count.getCount());
+}
+
+/**
+ * The training of an enrolment the caller may read, even once archived: reading it there is
+ * legitimate, so the request's visibility loader learns it (nested `session.training` then agrees).
+ */
+export async function enrolledTraining(ctx: Context, trainingId: string): Promise<Training> {
+  const training = (await ctx.loaders.trainingById.load(trainingId))!;
+  ctx.loaders.visibleTrainingById.clear(training.id).prime(training.id, training);
+  return training;
+}
+
+/** The audience rule against the signed-in user's profile; null when anonymous. */
+export async function eligibilityFor(ctx: Context, training: Training): Promise<Eligibility | null> {
+  if (ctx.viewer.userId === null) return null;
+  const agent = (await ctx.loaders.userById.load(ctx.viewer.userId))!;
+  const partners = await ctx.loaders.partnerById.loadMany(training.audiencePartnerIds);
+  const names = new Map(partners.map(partner => [partner.id, partner.name]));
+  return eligibilityOf(training, agent, id => names.get(id) ?? id);
 }

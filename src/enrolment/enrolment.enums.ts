@@ -7,6 +7,9 @@ export enum EnrolmentStatus {
   COMPLETED = 'COMPLETED',
 }
 
+/** Enrolments that took a seat: confirmed, or completed (a seat was used). Seats left = capacity minus these. */
+export const SEAT_STATUSES = [EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED];
+
 /** Enrolments that hold a seat or a place in line. */
 export const ACTIVE_ENROLMENT_STATUSES = [EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED];
 

@@ -3,7 +3,7 @@ import { In, type DataSource } from 'typeorm';
 import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
 import { Attestation } from './attestation.entity';
 import { Enrolment } from './enrolment.entity';
-import { EnrolmentStatus } from './enrolment.enums';
+import { EnrolmentStatus, SEAT_STATUSES } from './enrolment.enums';
 
 export interface SeatCounts {
   taken: number;
@@ -14,10 +14,10 @@ export interface SeatCounts {
 async function countSeats(db: DataSource, sessionIds: readonly string[]): Promise<SeatCounts[]> {
   const rows: { session_id: string; taken: number; waitlisted: number }[] = await db.query(
     `SELECT session_id,
-       (count(*) FILTER (WHERE status IN ($2, $3)))::int AS taken,
-       (count(*) FILTER (WHERE status = $4))::int AS waitlisted
-     FROM enrolment WHERE session_id = ANY($1::uuid[]) AND status IN ($2, $3, $4) GROUP BY session_id`,
-    [sessionIds, EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED, EnrolmentStatus.WAITLISTED],
+       (count(*) FILTER (WHERE status = ANY($2::enrolment_status_enum[])))::int AS taken,
+       (count(*) FILTER (WHERE status = $3))::int AS waitlisted
+     FROM enrolment WHERE session_id = ANY($1::uuid[]) AND (status = ANY($2::enrolment_status_enum[]) OR status = $3) GROUP BY session_id`,
+    [sessionIds, SEAT_STATUSES, EnrolmentStatus.WAITLISTED],
   );
   const counts = new Map(rows.map(row => [row.session_id, { taken: row.taken, waitlisted: row.waitlisted }]));
   return sessionIds.map(id => counts.get(id) ?? { taken: 0, waitlisted: 0 });

@@ -10,7 +10,7 @@ import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { localIdOf } from '../graphql/global-id';
 import { eligibilityOf } from './eligibility';
-import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus } from './enrolment.enums';
+import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus, SEAT_STATUSES } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
 import { mayCancelEnrolment, mayReadEnrolment, type EnrolmentParties } from './enrolment-rights';
 
@@ -19,10 +19,9 @@ const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeSty
 
 /** Seats held in a session (confirmed or completed enrolments); the caller holds the session's row lock. */
 export async function seatsTaken(manager: EntityManager, sessionId: string): Promise<number> {
-  const [{ taken }] = await manager.query(`SELECT count(*)::int AS taken FROM enrolment WHERE session_id = $1 AND status IN ($2, $3)`, [
+  const [{ taken }] = await manager.query(`SELECT count(*)::int AS taken FROM enrolment WHERE session_id = $1 AND status = ANY($2::enrolment_status_enum[])`, [
     sessionId,
-    EnrolmentStatus.CONFIRMED,
-    EnrolmentStatus.COMPLETED,
+    SEAT_STATUSES,
   ]);
   return taken;
 }
