@@ -1,6 +1,7 @@
 import { createDraft, submit, review, trainingInput, updateTraining } from '../support/editorial';
 import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { day, localId } from '../support/values';
 
 let api: TestApp;
 let admin: Person;
@@ -182,7 +183,7 @@ describe('updateTraining', () => {
     await publish(draft.id);
     const results = await Promise.all(['Un', 'Deux', 'Trois', 'Quatre'].map(word => updateTraining(api, editor.token, draft.id, { summary: `Résumé ${word}` })));
     expect(results.every(result => result.userErrors.length === 0)).toBe(true);
-    const local = Buffer.from(draft.id, 'base64url').toString().split(':')[1];
+    const local = localId(draft.id);
     const revisions = await api.sql(`SELECT status, summary FROM training_revision WHERE training_id = $1`, [local]);
     expect(revisions).toHaveLength(1);
     expect(revisions[0].summary).toMatch(/^Résumé (Un|Deux|Trois|Quatre)$/);
@@ -219,8 +220,7 @@ describe('sessions', () => {
   const UPDATE_SESSION = `mutation($id: ID!, $input: SessionUpdateInput!) { updateSession(id: $id, input: $input) {
     session { id capacity seatsTaken seatsLeft waitlistLength } userErrors { field code message } } }`;
   const CANCEL_SESSION = `mutation($id: ID!) { cancelSession(id: $id) { session { id cancelled cancelledAt } userErrors { field code message } } }`;
-  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-
+  
   async function newSession(trainingId: string, input: Record<string, unknown> = {}) {
     const { body } = await api.gql(CREATE_SESSION, { input: { trainingId, startsAt: day(10), endsAt: day(11), capacity: 3, ...input } }, bearer(editor.token));
     expect(body.data.createSession.userErrors).toEqual([]);
@@ -229,7 +229,7 @@ describe('sessions', () => {
 
   /** Agents in the session, as the enrolment operations will write them. */
   async function enrolments(sessionId: string, confirmed: number, waitlisted: number): Promise<void> {
-    const local = Buffer.from(sessionId, 'base64url').toString().split(':')[1];
+    const local = localId(sessionId);
     await api.sql(
       `INSERT INTO user_account (email, password_hash, display_name)
        SELECT 'agent' || n || '-' || $1 || '@agriculture.gouv.fr', 'x', 'Agent ' || n FROM generate_series(1, $2::int + $3::int) AS n`,
@@ -275,7 +275,7 @@ describe('sessions', () => {
   ])('updateSession refuses %s and writes nothing', async (_, input, field) => {
     const draft = await createDraft(api, editor.token);
     const session = await newSession(draft.id);
-    const local = Buffer.from(session.id, 'base64url').toString().split(':')[1];
+    const local = localId(session.id);
     const [before] = await api.sql(`SELECT * FROM training_session WHERE id = $1`, [local]);
     const { body } = await api.gql(UPDATE_SESSION, { id: session.id, input }, bearer(editor.token));
     expect(body.data.updateSession).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
@@ -292,7 +292,7 @@ describe('sessions', () => {
     const raised = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 4 } }, bearer(editor.token));
     expect(raised.body.data.updateSession).toEqual({ session: { id: session.id, capacity: 4, seatsTaken: 4, seatsLeft: 0, waitlistLength: 2 }, userErrors: [] });
     const line = await api.sql(`SELECT u.display_name AS name, e.status, e.waitlist_position AS position FROM enrolment e JOIN user_account u ON u.id = e.user_id
-      WHERE e.session_id = $1 ORDER BY e.enrolled_at`, [Buffer.from(session.id, 'base64url').toString().split(':')[1]]);
+      WHERE e.session_id = $1 ORDER BY e.enrolled_at`, [localId(session.id)]);
     expect(line.map((row: any) => [row.name, row.status, row.position])).toEqual([
       ['Agent 1', 'CONFIRMED', null],
       ['Agent 2', 'CONFIRMED', null],
@@ -311,7 +311,7 @@ describe('sessions', () => {
     await enrolments(session.id, 2, 1);
     const cancelled = await api.gql(CANCEL_SESSION, { id: session.id }, bearer(editor.token));
     expect(cancelled.body.data.cancelSession.session).toMatchObject({ cancelled: true, cancelledAt: expect.any(String) });
-    const local = Buffer.from(session.id, 'base64url').toString().split(':')[1];
+    const local = localId(session.id);
     expect(await api.sql(`SELECT status, waitlist_position FROM enrolment WHERE session_id = $1`, [local])).toEqual(
       Array(3).fill({ status: 'CANCELLED', waitlist_position: null }),
     );

@@ -5,6 +5,7 @@ import { createLocalJWKSet, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose'
 import { createDraft, createSession, publish } from '../support/editorial';
 import { ADMIN, ADMIN_ENV, agents, bearer, login, person, type Person } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { day, localId } from '../support/values';
 
 let api: TestApp;
 let admin: Person;
@@ -26,7 +27,6 @@ async function clientToken(partner: string, scopes: string[], revoke = false): P
   return issued.body.data.issueClientToken.accessToken;
 }
 
-const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 /** A session under way (completion comes after the start), still open to enrolment. */
 const UNDER_WAY = { startsAt: day(-1), endsAt: day(1), enrolmentOpensAt: day(-2), enrolmentClosesAt: day(0.5) };
 
@@ -90,7 +90,7 @@ describe('completion rights', () => {
       if (outcome === 'NOT_FOUND') expect(body.data.completeEnrolment).toEqual({ enrolment: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND' })] });
       else expect(body.errors?.[0].extensions?.code).toBe(outcome);
       const [row] = await api.sql(`SELECT status, (SELECT count(*)::int FROM attestation a WHERE a.enrolment_id = e.id) AS attestations FROM enrolment e WHERE e.id = $1`,
-        [Buffer.from(id, 'base64url').toString().split(':')[1]]);
+        [localId(id)]);
       expect(row).toEqual({ status: 'CONFIRMED', attestations: 0 });
     }
   });
@@ -111,7 +111,7 @@ describe('completion rights', () => {
     const attempts = await Promise.all(Array.from({ length: 5 }, () => api.gql(COMPLETE, { id: confirmed.id }, bearer(editor.token))));
     const codes = attempts.map(({ body }) => body.data.completeEnrolment.userErrors.map((error: any) => error.code).join() || 'COMPLETED').sort();
     expect(codes).toEqual(['COMPLETED', 'INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION']);
-    expect(await api.sql(`SELECT count(*)::int AS n FROM attestation WHERE enrolment_id = $1`, [Buffer.from(confirmed.id, 'base64url').toString().split(':')[1]]))
+    expect(await api.sql(`SELECT count(*)::int AS n FROM attestation WHERE enrolment_id = $1`, [localId(confirmed.id)]))
       .toEqual([{ n: 1 }]);
   });
 });
@@ -125,7 +125,7 @@ test('a session not started yet cannot be completed; after completion, enrolling
   expect((await api.gql(COMPLETE, { id }, bearer(editor.token))).body.data.completeEnrolment.userErrors).toEqual([]);
   const again = await api.gql(ENROL, { sessionId }, bearer(owner.token));
   expect(again.body.data.enrol.enrolment).toEqual({ id, status: 'COMPLETED' });
-  const local = Buffer.from(sessionId, 'base64url').toString().split(':')[1];
+  const local = localId(sessionId);
   expect(await api.sql(`SELECT count(*)::int AS n FROM enrolment WHERE session_id = $1`, [local])).toEqual([{ n: 1 }]);
 });
 
@@ -163,7 +163,7 @@ describe('attestations', () => {
     expect(protectedHeader.kid).toBe(jwks.keys[0].kid);
     // OB 3.0 §8.2: the credential is the payload; iss, jti and nbf repeat its issuer, id and validFrom.
     const vc = payload as any;
-    const id = `urn:uuid:${Buffer.from(attestation.id, 'base64url').toString().split(':')[1]}`;
+    const id = `urn:uuid:${localId(attestation.id)}`;
     expect(vc).toMatchObject({ jti: id, id, iss: 'https://mentor.example.gouv.fr', nbf: Math.floor(Date.parse(attestation.issuedAt) / 1000) });
     expect(vc).not.toHaveProperty('vc');
     expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);

@@ -1,6 +1,7 @@
 import { createDraft, createSession, publish } from '../support/editorial';
 import { ADMIN, ADMIN_ENV, agents, bearer, login, person, type Person } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { day, localId } from '../support/values';
 
 let api: TestApp;
 let admin: Person;
@@ -15,7 +16,6 @@ const ENROL = `mutation($sessionId: ID!) { enrol(sessionId: $sessionId) {
   enrolment { id status waitlistPosition session { id seatsTaken seatsLeft waitlistLength } } userErrors { field code message } } }`;
 const CANCEL = `mutation($id: ID!) { cancelEnrolment(enrolmentId: $id) { enrolment { id status waitlistPosition cancelledAt } userErrors { code message } } }`;
 const enrol = async (token: string, sessionId: string) => (await api.gql(ENROL, { sessionId }, bearer(token))).body.data.enrol;
-const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 beforeAll(async () => {
   api = await startTestApp(ADMIN_ENV);
@@ -78,7 +78,7 @@ describe('enrolment window and cancelled sessions', () => {
     const sessionId = await createSession(api, editor.token, open, window);
     const refused = await enrol(agent.token, sessionId);
     expect(refused).toEqual({ enrolment: null, userErrors: [expect.objectContaining({ code, message: expect.stringMatching(message) })] });
-    const local = Buffer.from(sessionId, 'base64url').toString().split(':')[1];
+    const local = localId(sessionId);
     expect(await api.sql(`SELECT count(*)::int AS n FROM enrolment WHERE session_id = $1`, [local])).toEqual([{ n: 0 }]);
   });
 
@@ -126,7 +126,7 @@ describe('seats and the waiting line', () => {
     const sessionId = await createSession(api, editor.token, open, { capacity: 3 });
     const results = await Promise.all(Array.from({ length: 6 }, () => enrol(agent.token, sessionId)));
     expect(new Set(results.map(result => result.enrolment.id)).size).toBe(1);
-    const local = Buffer.from(sessionId, 'base64url').toString().split(':')[1];
+    const local = localId(sessionId);
     expect(await api.sql(`SELECT count(*)::int AS n FROM enrolment WHERE session_id = $1`, [local])).toEqual([{ n: 1 }]);
   });
 

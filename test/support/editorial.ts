@@ -1,5 +1,6 @@
 import { bearer } from './people';
 import type { TestApp } from './test-app';
+import { day } from './values';
 
 let drafts = 0;
 
@@ -74,8 +75,7 @@ export async function publish(api: TestApp, editorToken: string, committees: { e
 
 /** A session created through the API; `days` from now for its start (enrolment open from now until then by default). */
 export async function createSession(api: TestApp, token: string, trainingId: string, input: Record<string, unknown> = {}): Promise<string> {
-  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  const { body } = await api.gql(
+    const { body } = await api.gql(
     `mutation($input: SessionInput!) { createSession(input: $input) { session { id } userErrors { field code message } } }`,
     { input: { trainingId, startsAt: day(10), endsAt: day(11), ...input } },
     bearer(token),
