@@ -6,7 +6,7 @@ import { AgentCategory } from '../catalogue/catalogue.enums';
 import { AuthPayload, LogoutPayload, RegisterInput, RoleGrantView, UserPayload } from './account.inputs';
 import { login, logout, refresh, register, updateProfile } from './account.service';
 import { Role } from './accounts.enums';
-import { canSeeUser, findUser } from './user.service';
+import { findUser, visibleEmail } from './user.service';
 import { User } from './user.entity';
 
 @Resolver(() => User)
@@ -48,8 +48,8 @@ export class AccountResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner, admins and HR correspondents of its employer; null otherwise.' })
-  email(@Root() user: User, @Ctx() ctx: Context): string | null {
-    return canSeeUser(ctx.viewer, user) ? user.email : null;
+  email(@Root() user: User, @Ctx() ctx: Context): Promise<string | null> {
+    return visibleEmail(ctx, user);
   }
 
   @FieldResolver(() => [RoleGrantView], { description: 'AGENT first (every user is one), then the grants.' })

@@ -1,21 +1,19 @@
-import { holds, type Viewer } from '../auth/viewer';
 import type { Context } from '../context';
-import { Role } from './accounts.enums';
+import { maySeeUser } from './user-rights';
 import { User } from './user.entity';
 
 export function findUser(ctx: Context, id: string): Promise<User | null> {
   return ctx.db.getRepository(User).findOneBy({ id });
 }
 
-/** A user's account (e-mail included) is for its owner, admins, and HR correspondents of the user's employer. */
-export function canSeeUser(viewer: Viewer, user: User): boolean {
-  if (viewer.userId === user.id || holds(viewer, Role.ADMIN)) return true;
-  return user.employerId !== null && viewer.grants.some(grant => grant.role === Role.HR_CORRESPONDENT && grant.partnerId === user.employerId);
+/** The account, for those who may see it (rights read from the database, as they stand now); else null. */
+export async function visibleUser(ctx: Context, id: string | null): Promise<User | null> {
+  if (id === null || ctx.viewer.userId === null) return null;
+  const user = await ctx.loaders.userById.load(id);
+  return user && maySeeUser(ctx.viewer, await ctx.grants(), user) ? user : null;
 }
 
-/** `node(id)` for a user: null for anyone who may not see that account. */
-export async function findVisibleUser(ctx: Context, id: string): Promise<User | null> {
-  if (ctx.viewer.userId === null) return null;
-  const user = await findUser(ctx, id);
-  return user && canSeeUser(ctx.viewer, user) ? user : null;
+/** Whether the viewer may read this account's e-mail address: the same people who may see the account. */
+export async function visibleEmail(ctx: Context, user: User): Promise<string | null> {
+  return maySeeUser(ctx.viewer, await ctx.grants(), user) ? user.email : null;
 }

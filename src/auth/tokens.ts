@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { ClientIdentity, Grant } from './viewer';
+import type { ClientIdentity, Grant, Viewer } from './viewer';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_DAYS = 30;
@@ -9,13 +9,10 @@ const AUDIENCE = 'mentor-api';
 const ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface AccessClaims {
-  userId: string | null;
-  grants: Grant[];
-  client: ClientIdentity | null;
-}
-
-/** A user's access token, carrying their role grants (a change takes effect at the next refresh). */
+/**
+ * A user's access token. It carries their role grants for front ends to read; the API itself reads
+ * roles from the database on each request.
+ */
 export function signAccessToken(secret: string, userId: string, grants: Grant[]): string {
   return jwt.sign({ use: 'user', grants }, secret, { algorithm: ALGORITHM, expiresIn: ACCESS_TOKEN_SECONDS, issuer: ISSUER, audience: AUDIENCE, subject: userId });
 }
@@ -31,18 +28,18 @@ export function signClientToken(secret: string, client: ClientIdentity): string 
   });
 }
 
-/** The claims of a valid token, or null for anything forged, tampered, expired or meant for another audience. */
-export function verifyAccessToken(secret: string, token: string): AccessClaims | null {
+/** Who a valid token speaks for, or null for anything forged, tampered, expired or meant for another audience. */
+export function verifyAccessToken(secret: string, token: string): Viewer | null {
   try {
     const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
     if (typeof payload !== 'object' || typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
     // The kind of token is explicit: a client token is never read as a user's, nor the reverse.
     if (payload.use === 'user' && Array.isArray(payload.grants)) {
-      return { userId: payload.sub, grants: payload.grants as Grant[], client: null };
+      return { userId: payload.sub, client: null };
     }
     const client = payload.client as { partnerId?: unknown; scopes?: unknown } | undefined;
     if (payload.use === 'client' && typeof client?.partnerId === 'string' && Array.isArray(client.scopes)) {
-      return { userId: null, grants: [], client: { id: payload.sub, partnerId: client.partnerId, scopes: client.scopes as string[] } };
+      return { userId: null, client: { id: payload.sub, partnerId: client.partnerId, scopes: client.scopes as string[] } };
     }
     return null;
   } catch {

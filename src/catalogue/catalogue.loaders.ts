@@ -8,7 +8,7 @@ import { TrainingStatus } from './catalogue.enums';
 import { createReferenceLookups } from './reference-data.loader';
 import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
-import { canSeeTraining, visibilityOf } from './training-visibility';
+import { canSeeTraining, visibilityOf } from './training-rights';
 
 /** Cursor list name of `Training.sessions` (ordered by start, then id). */
 export const SESSION_LIST = 'sessions';

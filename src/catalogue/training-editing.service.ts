@@ -14,7 +14,7 @@ import { freeSlug, lockTrainingIdentifiers, slugify, slugTaken } from './slug';
 import type { SheetValues } from './training-sheet';
 import { Training } from './training.entity';
 import type { TrainingInput, TrainingUpdateInput } from './training.inputs';
-import { canSeeTraining, mayEdit, visibilityOf } from './training-visibility';
+import { canSeeTraining, mayEdit, visibilityOf } from './training-rights';
 
 export function invalidTransition(message: string): DomainError {
   return new DomainError('INVALID_TRANSITION', message);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
 import { decodeCursor, pageSize, toPage, type KeysetPosition, type SortKeyType } from '../graphql/pagination';
-import { cataloguePredicates, conjunction, relevance, searchParams, type CatalogueScope, type Predicate, type SearchMode } from './search/catalogue-predicates';
+import { cataloguePredicates, relevance, searchParams, type CatalogueScope, type SearchMode } from './search/catalogue-predicates';
+import { conjunction, type Predicate } from './search/predicate';
 import { computeFacets } from './search/facets';
 import { parseSearch, type SearchQuery } from './search/search-query';
 import type { TrainingSession } from './training-session.entity';
@@ -10,7 +11,7 @@ import { hydrate, selectColumns } from '../db/hydrate';
 import { namedQuery } from '../db/named-query';
 import { Training } from './training.entity';
 import { TrainingConnection, TrainingOrder, type TrainingFilter } from './training.types';
-import { canSeeTraining, visibilityOf } from './training-visibility';
+import { canSeeTraining, visibilityOf } from './training-rights';
 
 export interface TrainingListArgs {
   /** Whether the client asked for `totalCount` (then counted with the page, in one statement). */

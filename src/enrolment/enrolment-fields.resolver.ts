@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { User } from '../accounts/user.entity';
-import { canSeeUser } from '../accounts/user.service';
+import { visibleUser } from '../accounts/user.service';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
@@ -15,9 +15,8 @@ export class EnrolmentFieldsResolver {
     nullable: true,
     description: 'The account, for those who may see it (its owner, admins, HR correspondents of its employer); else null — see agentName.',
   })
-  async user(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<User | null> {
-    const user = (await ctx.loaders.userById.load(enrolment.userId))!;
-    return canSeeUser(ctx.viewer, user) ? user : null;
+  user(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<User | null> {
+    return visibleUser(ctx, enrolment.userId);
   }
 
   @FieldResolver(() => String, { description: 'Display name of the enrolled agent, for everyone who may read the enrolment.' })

@@ -1,6 +1,6 @@
 import { Role } from '../accounts/accounts.enums';
 import type { Grant, Viewer } from '../auth/viewer';
-import { mayEdit } from '../catalogue/training-visibility';
+import { mayEdit } from '../catalogue/training-rights';
 
 /** The people an enrolment concerns: its owner (and their employer), the training's partner. */
 export interface EnrolmentParties {

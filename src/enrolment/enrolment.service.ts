@@ -5,7 +5,7 @@ import { TrainingStatus } from '../catalogue/catalogue.enums';
 import { Partner } from '../catalogue/partner.entity';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
-import { canSeeTraining, visibilityOf } from '../catalogue/training-visibility';
+import { canSeeTraining, visibilityOf } from '../catalogue/training-rights';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { localIdOf } from '../graphql/global-id';

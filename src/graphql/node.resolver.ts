@@ -1,11 +1,11 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { findVisibleUser } from '../accounts/user.service';
+import { visibleUser } from '../accounts/user.service';
 import { findVisibleSession } from '../catalogue/training.service';
 import { findFaqEntry, findTourStep } from '../content/content.service';
 import type { Context } from '../context';
 import { findReadableAttestation } from '../enrolment/attestation.service';
 import { findReadableEnrolment } from '../enrolment/enrolment-queries';
-import { findReview, findRevision } from '../review/review-nodes';
+import { findReview, findRevision } from '../review/review-queries';
 import { fromGlobalId } from './global-id';
 import { Node } from './node';
 
@@ -20,7 +20,7 @@ const finders: Record<string, NodeFinder> = {
   TrainingSession: findVisibleSession,
   FaqEntry: findFaqEntry,
   TourStep: findTourStep,
-  User: findVisibleUser,
+  User: visibleUser,
   Review: findReview,
   TrainingRevision: findRevision,
   Enrolment: findReadableEnrolment,

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { viewerOf } from '../auth/viewer';
 import { createContext, type AttestationIssuer, type Context, type RequestTrace } from '../context';
 import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
 import { LIMITS } from '../graphql/limits';
 import { HttpError, readJsonBody } from './request-body';
+import { viewerOf } from './request-viewer';
 
 export interface HttpServerDeps {
   apollo: ApolloServer<Context>;

@@ -1,9 +1,9 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { User } from '../accounts/user.entity';
-import { canSeeUser } from '../accounts/user.service';
+import { visibleUser } from '../accounts/user.service';
 import { Training } from '../catalogue/training.entity';
-import { mayFollowReview } from '../catalogue/training-visibility';
 import type { Context } from '../context';
+import { pendingRevisionOf, reviewsOf, submittedAtOf } from './review-queries';
 import { Review } from './review.entity';
 import { changedFields } from './revision.service';
 import { TrainingRevision } from './training-revision.entity';
@@ -12,23 +12,21 @@ import { TrainingRevision } from './training-revision.entity';
 @Resolver(() => Training)
 export class TrainingReviewFieldsResolver {
   @FieldResolver(() => [Review], { description: "Committees' decisions, oldest first; empty for those who may not follow the review." })
-  async reviews(@Root() training: Training, @Ctx() ctx: Context): Promise<Review[]> {
-    if (!mayFollowReview(await ctx.grants(), training.partnerId)) return [];
-    return ctx.loaders.reviewsByTraining.load(training.id);
+  reviews(@Root() training: Training, @Ctx() ctx: Context): Promise<Review[]> {
+    return reviewsOf(ctx, training);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the training or its revision was last submitted; null for those who may not follow the review.' })
-  async submittedAt(@Root() training: Training, @Ctx() ctx: Context): Promise<Date | null> {
-    return mayFollowReview(await ctx.grants(), training.partnerId) ? training.submittedAt : null;
+  submittedAt(@Root() training: Training, @Ctx() ctx: Context): Promise<Date | null> {
+    return submittedAtOf(ctx, training);
   }
 
   @FieldResolver(() => TrainingRevision, {
     nullable: true,
     description: 'Changes to this published training waiting for approval; null when none, or for those who may not follow the review.',
   })
-  async pendingRevision(@Root() training: Training, @Ctx() ctx: Context): Promise<TrainingRevision | null> {
-    if (!mayFollowReview(await ctx.grants(), training.partnerId)) return null;
-    return ctx.loaders.openRevisionByTraining.load(training.id);
+  pendingRevision(@Root() training: Training, @Ctx() ctx: Context): Promise<TrainingRevision | null> {
+    return pendingRevisionOf(ctx, training);
   }
 }
 
@@ -54,9 +52,8 @@ export class ReviewFieldsResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The account, for those who may see it (the reviewer, admins); else null — see reviewerName.' })
-  async reviewer(@Root() review: Review, @Ctx() ctx: Context): Promise<User | null> {
-    const reviewer = review.reviewerId ? await ctx.loaders.userById.load(review.reviewerId) : null;
-    return reviewer && canSeeUser(ctx.viewer, reviewer) ? reviewer : null;
+  reviewer(@Root() review: Review, @Ctx() ctx: Context): Promise<User | null> {
+    return visibleUser(ctx, review.reviewerId);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Display name of the reviewer; null once the account is deleted.' })

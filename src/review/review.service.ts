@@ -9,7 +9,7 @@ import type { Training } from '../catalogue/training.entity';
 import { trainingWorkflow } from '../catalogue/training-workflow';
 import { listTrainingsWhere } from '../catalogue/training.service';
 import type { TrainingConnection } from '../catalogue/training.types';
-import { mayEdit, visibilityOf, visibilityPredicate } from '../catalogue/training-visibility';
+import { mayEdit, visibilityOf, visibilityPredicate } from '../catalogue/training-rights';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';

@@ -1,20 +1,11 @@
 import type { AgentProfile } from '../../enrolment/eligibility';
 import type { TrainingFilter } from '../training.types';
-import { visibilityPredicate, type TrainingVisibility } from '../training-visibility';
+import { visibilityPredicate, type TrainingVisibility } from '../training-rights';
+import type { Predicate } from './predicate';
 import type { SearchQuery } from './search-query';
-
-export type FacetName = 'collections' | 'partners' | 'modalities' | 'certifying';
 
 /** How a search matches: French full text first; trigram similarity when full text finds nothing. */
 export type SearchMode = 'fulltext' | 'fuzzy';
-
-/** One SQL condition over the alias `t` (training), with named parameters. */
-export interface Predicate {
-  sql: string;
-  params: Record<string, unknown>;
-  /** The facet this filter belongs to: that facet's counts ignore it (disjunctive faceting). */
-  facet?: FacetName;
-}
 
 /**
  * Typo tolerance uses pg_trgm's `<%` (word similarity ≥ `pg_trgm.word_similarity_threshold`,
@@ -120,13 +111,4 @@ export function cataloguePredicates(
   // Eligibility needs a signed-in agent; an anonymous visitor may enrol in nothing.
   if (filter?.eligibleOnly) predicates.push(scope.agent ? eligiblePredicate(scope.agent) : { sql: 'false', params: {} });
   return predicates;
-}
-
-/** The conjunction of the predicates, leaving out those of one facet. */
-export function conjunction(predicates: Predicate[], except?: FacetName): Predicate {
-  const kept = predicates.filter(predicate => except === undefined || predicate.facet !== except);
-  return {
-    sql: kept.map(predicate => `(${predicate.sql})`).join(' AND ') || 'true',
-    params: Object.assign({}, ...kept.map(predicate => predicate.params)),
-  };
 }

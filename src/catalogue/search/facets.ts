@@ -4,7 +4,7 @@ import { namedQuery } from '../../db/named-query';
 import { Modality } from '../catalogue.enums';
 import { Collection } from '../collection.entity';
 import { Partner } from '../partner.entity';
-import { conjunction, type FacetName, type Predicate } from './catalogue-predicates';
+import { conjunction, type FacetName, type Predicate } from './predicate';
 
 @ObjectType({ simpleResolvers: true })
 export class CollectionFacet {

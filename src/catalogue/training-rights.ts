@@ -1,7 +1,7 @@
 import { Role } from '../accounts/accounts.enums';
 import { grantsInclude, type Grant } from '../auth/viewer';
 import { TrainingStatus } from './catalogue.enums';
-import type { Predicate } from './search/catalogue-predicates';
+import type { Predicate } from './search/predicate';
 
 /**
  * What a viewer sees beyond published trainings: committees and admins every training, editors
@@ -45,7 +45,3 @@ export function visibilityPredicate(visibility: TrainingVisibility, requested: T
   };
 }
 
-/** Whether the viewer follows this partner's trainings through review (reviews, pending revisions): its editors, both committees, admins. */
-export function mayFollowReview(grants: readonly Grant[], partnerId: string): boolean {
-  return mayEdit(grants, partnerId) || grantsInclude(grants, Role.EDITORIAL_COMMITTEE) || grantsInclude(grants, Role.TECHNICAL_COMMITTEE);
-}
