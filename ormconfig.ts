@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadConfig } from './src/config';
 import { createDataSource } from './src/db/data-source';
 import { startEmbeddedPostgres } from './src/db/embedded-postgres';
+import { entities } from './src/entities';
 import path from 'node:path';
 
 /**
@@ -13,9 +14,9 @@ import path from 'node:path';
 export const dataSource = (async () => {
   const config = loadConfig();
   const log = pino({ level: 'warn' });
-  if (config.databaseUrl !== null) return createDataSource({ url: config.databaseUrl, poolSize: 2, log });
+  if (config.databaseUrl !== null) return createDataSource({ url: config.databaseUrl, poolSize: 2, log, entities });
   const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pglite'), maxConnections: 2 });
-  const source = createDataSource({ url: embedded.url, poolSize: 2, log });
+  const source = createDataSource({ url: embedded.url, poolSize: 2, log, entities });
   const destroy = source.destroy.bind(source);
   source.destroy = async () => {
     await destroy();

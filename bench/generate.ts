@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import pino from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource } from '../src/db/data-source';
+import { entities } from '../src/entities';
 import { runPendingMigrations } from '../src/db/migrate';
 import { angles, keywordPool, places, topics } from './catalogue-words';
 
@@ -113,7 +114,7 @@ async function generatePeople(manager: EntityManager, options: GenerateOptions):
 /** Migrates the database at `url`, which must hold no training yet, and fills it. */
 export async function generateInto(url: string, options: GenerateOptions): Promise<GenerateReport> {
   // Bulk inserts are slow by design: only errors are worth printing here.
-  const db = createDataSource({ url, poolSize: 2, log: pino({ level: 'error' }) });
+  const db = createDataSource({ url, poolSize: 2, log: pino({ level: 'error' }), entities });
   await db.initialize();
   try {
     await runPendingMigrations(db);

@@ -11,7 +11,8 @@ import { resolveAttestationKeys } from './enrolment/attestation-keys';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
-import { loadDemoData } from './db/demo-data';
+import { entities } from './entities';
+import { loadDemoData } from './demo/load-demo-data';
 import { maskError } from './graphql/errors';
 import { armor, costLimitPlugin, LIMITS } from './graphql/limits';
 import { operationNamePlugin } from './graphql/operation-name.plugin';
@@ -34,7 +35,7 @@ export interface App {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function createApp(config: Config, log: Logger = createLogger(config)): Promise<App> {
-  const database = await openDatabase(config, log);
+  const database = await openDatabase(config, log, entities);
   try {
     if (config.demoData) await loadDemoData(database.dataSource, log);
     const { admin } = config;

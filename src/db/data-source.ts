@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions as OrmOptions } from 'typeorm';
 import { migrations } from '../../migrations';
-import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { StatementCountingLogger } from './statement-counter';
 
@@ -9,9 +8,11 @@ export interface DataSourceOptions {
   url: string;
   poolSize: number;
   log: Logger;
+  /** The domains' entities (`src/entities.ts`): the data layer knows none of them itself. */
+  entities: NonNullable<OrmOptions['entities']>;
 }
 
-export function createDataSource({ url, poolSize, log }: DataSourceOptions): DataSource {
+export function createDataSource({ url, poolSize, log, entities }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { createDataSource } from './data-source';
+import { createDataSource, type DataSourceOptions } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { runPendingMigrations } from './migrate';
 
@@ -16,14 +16,14 @@ export interface Database {
 }
 
 /** Connects to the configured PostgreSQL (or starts the embedded one) and applies pending migrations. */
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+export async function openDatabase(config: Config, log: Logger, entities: DataSourceOptions['entities']): Promise<Database> {
   let embedded: EmbeddedPostgres | null = null;
   if (config.databaseUrl === null) {
     const dataDir = path.join(config.dataDir, 'pglite');
     embedded = await startEmbeddedPostgres({ dataDir, maxConnections: POOL_SIZE });
     log.info({ dataDir }, 'embedded PostgreSQL (PGlite) started');
   }
-  const dataSource = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: POOL_SIZE, log });
+  const dataSource = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: POOL_SIZE, log, entities });
   try {
     await dataSource.initialize();
     await runPendingMigrations(dataSource);

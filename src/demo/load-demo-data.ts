@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { loadDemoCatalogue } from '../catalogue/demo/load-demo-catalogue';
+import { loadDemoCatalogue } from './catalogue/load-demo-catalogue';
 import { Training } from '../catalogue/training.entity';
-import { loadDemoContent } from '../content/load-demo-content';
-import { loadDemoEnrolments } from '../enrolment/demo/load-demo-enrolments';
+import { loadDemoContent } from './load-demo-content';
+import { loadDemoEnrolments } from './load-demo-enrolments';
 
 // Held for the loading transaction: two processes starting together load the demo once.
 const DEMO_LOCK_KEY = 724_466_102;

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { demoFaq, demoTour } from './demo-content';
-import { FaqEntry } from './faq-entry.entity';
-import { TourStep } from './tour-step.entity';
+import { FaqEntry } from '../content/faq-entry.entity';
+import { TourStep } from '../content/tour-step.entity';
 
 /** Inserts the demo FAQ and guided tour where there is none yet. */
 export async function loadDemoContent(manager: EntityManager): Promise<void> {
