@@ -5,15 +5,14 @@ import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
-import type { ProfileChanges, RegisterInput } from './account.inputs';
+import { validateInput } from '../graphql/validation';
+import { ProfileChanges, RegisterInput } from './account.inputs';
 import { grantsOf } from './role.service';
-import { passwordWeakness } from './password-policy';
 import { RefreshToken } from './refresh-token.entity';
 import { User } from './user.entity';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOGIN_WINDOW_MINUTES = 15;
-const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Session {
@@ -54,26 +53,8 @@ async function openSession(ctx: Context, manager: EntityManager, user: User, fam
   };
 }
 
-function validateProfile(input: { displayName?: string | null; functions?: string[] | null }, path: string[]): void {
-  if (input.displayName !== undefined && input.displayName !== null) {
-    const displayName = input.displayName.trim();
-    if (displayName.length < 1 || displayName.length > 200) {
-      throw new DomainError('VALIDATION', 'Le nom affiché doit compter de 1 à 200 caractères.', [...path, 'displayName']);
-    }
-  }
-  const functions = input.functions ?? [];
-  if (functions.length > 20 || functions.some(entry => entry.trim() === '' || entry.length > 100)) {
-    throw new DomainError('VALIDATION', 'Fonctions : au plus 20, chacune de 1 à 100 caractères.', [...path, 'functions']);
-  }
-}
-
-function validateRegistration(input: RegisterInput, email: string): void {
-  if (!EMAIL.test(email) || email.length > 320) throw new DomainError('VALIDATION', 'Adresse e-mail invalide.', ['input', 'email']);
-  validateProfile({ ...input, displayName: input.displayName ?? '' }, ['input']);
-}
-
 export async function updateProfile(ctx: Context, userId: string, input: ProfileChanges): Promise<{ user: User }> {
-  validateProfile(input, []);
+  await validateInput(Object.assign(new ProfileChanges(), input), []);
   return ctx.db.transaction(async manager => {
     await manager.update(User, { id: userId }, {
       ...(input.displayName != null && { displayName: input.displayName.trim() }),
@@ -107,9 +88,7 @@ export async function ensureAdmin(manager: EntityManager, admin: { email: string
 
 export async function register(ctx: Context, input: RegisterInput): Promise<Session> {
   const email = normaliseEmail(input.email);
-  validateRegistration(input, email);
-  const weakness = passwordWeakness(input.password, email);
-  if (weakness) throw new DomainError('WEAK_PASSWORD', weakness, ['input', 'password']);
+  await validateInput(Object.assign(new RegisterInput(), input, { email }), ['input']);
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction(async manager => {
     const employer = await employerOf(manager, email);

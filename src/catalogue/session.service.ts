@@ -3,12 +3,12 @@ import { recordAudit } from '../accounts/audit.service';
 import type { Grant } from '../auth/viewer';
 import type { Context } from '../context';
 import { cancelActiveEnrolments, promoteWaitlisted, seatsTaken } from '../enrolment/enrolment.service';
-import { DomainError } from '../graphql/errors';
+import { DomainError, invalidTransition } from '../graphql/errors';
 import { localIdOf, toGlobalId } from '../graphql/global-id';
 import { Refusals, validateInput } from '../graphql/validation';
 import { TrainingStatus } from './catalogue.enums';
 import type { SessionInput, SessionUpdateInput } from './session.inputs';
-import { invalidTransition, lockEditableTraining } from './training-editing.service';
+import { lockEditableTraining } from './training-editing.service';
 import { TrainingSession } from './training-session.entity';
 
 type Schedule = Pick<TrainingSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt'>;
@@ -35,8 +35,8 @@ async function lockTrainingForSessions(manager: EntityManager, grants: readonly 
   return training;
 }
 
-/** The session and its training, both locked: enrolments take the same session lock, so seat counts hold. */
-async function lockSession(manager: EntityManager, grants: readonly Grant[], globalId: string): Promise<TrainingSession> {
+/** For an editor's change: checks the caller may edit the training, locks it, then locks the live session. Enrolments take the same session lock, so seat counts hold. */
+async function lockSessionForEditing(manager: EntityManager, grants: readonly Grant[], globalId: string): Promise<TrainingSession> {
   const id = localIdOf(globalId, 'TrainingSession');
   const found = id ? await manager.findOneBy(TrainingSession, { id }) : null;
   if (!found) throw new DomainError('NOT_FOUND', 'Session introuvable.', ['id']);
@@ -80,7 +80,7 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
   await validateInput(input, ['input']);
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
-    const session = await lockSession(manager, grants, globalId);
+    const session = await lockSessionForEditing(manager, grants, globalId);
     const startsAt = input.startsAt ?? session.startsAt;
     // Enrolment closing when the session starts (the default) keeps doing so when the session moves.
     const closesAtStart = session.enrolmentClosesAt.getTime() === session.startsAt.getTime();
@@ -110,7 +110,7 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
 export async function cancelSession(ctx: Context, globalId: string): Promise<{ session: TrainingSession }> {
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
-    const session = await lockSession(manager, grants, globalId);
+    const session = await lockSessionForEditing(manager, grants, globalId);
     await manager.update(TrainingSession, { id: session.id }, { cancelled: true, cancelledAt: () => 'now()' });
     const cancelledEnrolments = await cancelActiveEnrolments(manager, session.id);
     await recordAudit(ctx, manager, 'SESSION_CANCELLED', toGlobalId('TrainingSession', session.id), { cancelledEnrolments });

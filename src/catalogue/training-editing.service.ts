@@ -3,7 +3,7 @@ import { recordAudit } from '../accounts/audit.service';
 import { forbidden } from '../auth/auth-checker';
 import type { Grant } from '../auth/viewer';
 import type { Context } from '../context';
-import { DomainError } from '../graphql/errors';
+import { DomainError, invalidTransition } from '../graphql/errors';
 import { localIdOf, toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
 import { closeOpenRevision, proposeRevision } from '../review/revision.service';
@@ -15,10 +15,6 @@ import type { SheetValues } from './training-sheet';
 import { Training } from './training.entity';
 import type { TrainingInput, TrainingUpdateInput } from './training.inputs';
 import { canSeeTraining, mayEdit, visibilityOf } from './training-rights';
-
-export function invalidTransition(message: string): DomainError {
-  return new DomainError('INVALID_TRANSITION', message);
-}
 
 /**
  * The training a mutation works on, locked for the rest of its transaction: unknown and hidden

@@ -2,10 +2,28 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Field, ObjectType } from 'type-graphql';
 
+/**
+ * The stable codes of `UserError.code` that clients switch on (`../shared/API.md` lists them): a
+ * misspelt code fails the type check.
+ */
+export type UserErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'EMAIL_TAKEN'
+  | 'DOMAIN_NOT_ALLOWED'
+  | 'WEAK_PASSWORD'
+  | 'INVALID_CREDENTIALS'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'INVALID_TOKEN'
+  | 'INVALID_TRANSITION'
+  | 'NOT_ELIGIBLE'
+  | 'ENROLMENT_CLOSED'
+  | 'SESSION_CANCELLED';
+
 /** A business refusal with a stable code; mutations turn it into `userErrors`. */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: UserErrorCode,
     message: string,
     readonly field: string[] | null = null,
   ) {
@@ -27,11 +45,16 @@ export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path of the input field at fault, if any.' })
   field: string[] | null;
 
-  @Field({ description: 'Stable code, e.g. VALIDATION, NOT_FOUND, NOT_ELIGIBLE.' })
-  code: string;
+  @Field(() => String, { description: 'Stable code, e.g. VALIDATION, NOT_FOUND, NOT_ELIGIBLE.' })
+  code: UserErrorCode;
 
   @Field({ description: 'A message a person can read, in French.' })
   message: string;
+}
+
+/** A move the training's or session's state does not allow (submitting a published training without changes, editing a cancelled session…). */
+export function invalidTransition(message: string): DomainError {
+  return new DomainError('INVALID_TRANSITION', message);
 }
 
 /** A malformed request argument (bad cursor, `first` out of range): a GraphQL error clients can fix. */

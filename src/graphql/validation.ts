@@ -1,10 +1,13 @@
 import { validate, type ValidationError } from 'class-validator';
-import { DomainError, InvalidInput } from './errors';
+import { DomainError, InvalidInput, type UserErrorCode } from './errors';
 
 function failuresOf(errors: ValidationError[], path: string[]): DomainError[] {
   return errors.flatMap(error => {
     const field = [...path, error.property];
-    const own = Object.values(error.constraints ?? {}).slice(0, 1).map(message => new DomainError('VALIDATION', message, field));
+    // One failure per field, the first rule broken; a rule may name its own code (`context: { code }`).
+    const own = Object.entries(error.constraints ?? {})
+      .slice(0, 1)
+      .map(([rule, message]) => new DomainError((error.contexts?.[rule]?.code as UserErrorCode | undefined) ?? 'VALIDATION', message, field));
     return [...own, ...failuresOf(error.children ?? [], field)];
   });
 }
@@ -25,7 +28,7 @@ export async function validateInput(input: object, path: string[]): Promise<void
 export class Refusals {
   private readonly failures: DomainError[] = [];
 
-  add(code: string, message: string, field: string[]): void {
+  add(code: UserErrorCode, message: string, field: string[]): void {
     this.failures.push(new DomainError(code, message, field));
   }
 

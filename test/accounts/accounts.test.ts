@@ -63,6 +63,18 @@ describe('register', () => {
     expect(await userCount()).toBe(before);
   });
 
+  test('reports every invalid field at once, each with its own code', async () => {
+    const before = await userCount();
+    const { body } = await register({ email: 'pas-une-adresse', password: 'court', displayName: ' ', functions: ['ok', ' ', 'x'.repeat(101)] });
+    expect(body.data.register.userErrors).toEqual([
+      { code: 'VALIDATION', field: ['input', 'email'], message: 'Adresse e-mail invalide.' },
+      { code: 'WEAK_PASSWORD', field: ['input', 'password'], message: 'Le mot de passe doit compter au moins 12 caractères.' },
+      { code: 'VALIDATION', field: ['input', 'displayName'], message: 'Le nom affiché ne peut pas être vide.' },
+      { code: 'VALIDATION', field: ['input', 'functions'], message: expect.stringMatching(/^(Chaque fonction compte de 1 à 100 caractères|Une fonction ne peut pas être vide)\.$/) },
+    ]);
+    expect(await userCount()).toBe(before);
+  });
+
   test('two registrations racing for one address create one account', async () => {
     const email = uniqueEmail();
     const results = await Promise.all([register({ email }), register({ email: email.toUpperCase() })]);
