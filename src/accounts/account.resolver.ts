@@ -1,9 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
-import { withUserErrors } from '../graphql/user-errors';
+import { runMutation } from '../graphql/run-mutation';
 import { AgentCategory } from '../catalogue/catalogue.enums';
-import { AuthPayload, LogoutPayload, RegisterInput, RoleGrantView, UserPayload } from './account.inputs';
+import { RegisterInput } from './account.inputs';
+import { AuthPayload, LogoutPayload, RoleGrantView, UserPayload } from './account.types';
 import { login, logout, refresh, register, updateProfile } from './account.service';
 import { Role } from './accounts.enums';
 import { findUser, visibleEmail } from './user.service';
@@ -13,22 +14,22 @@ import { User } from './user.entity';
 export class AccountResolver {
   @Mutation(() => AuthPayload, { description: 'Creates an agent account; the employer follows from the e-mail domain.' })
   register(@Ctx() ctx: Context, @Arg('input') input: RegisterInput): Promise<AuthPayload> {
-    return withUserErrors(ctx, () => register(ctx, input));
+    return runMutation(ctx, () => register(ctx, input));
   }
 
   @Mutation(() => AuthPayload)
   login(@Ctx() ctx: Context, @Arg('email') email: string, @Arg('password') password: string): Promise<AuthPayload> {
-    return withUserErrors(ctx, () => login(ctx, email, password));
+    return runMutation(ctx, () => login(ctx, email, password));
   }
 
   @Mutation(() => AuthPayload, { description: 'Rotates: the refresh token given stops working; reusing it revokes its family.' })
   refreshToken(@Ctx() ctx: Context, @Arg('refreshToken') token: string): Promise<AuthPayload> {
-    return withUserErrors(ctx, () => refresh(ctx, token));
+    return runMutation(ctx, () => refresh(ctx, token));
   }
 
   @Mutation(() => LogoutPayload)
   logout(@Ctx() ctx: Context, @Arg('refreshToken') token: string): Promise<LogoutPayload> {
-    return withUserErrors(ctx, () => logout(ctx, token));
+    return runMutation(ctx, () => logout(ctx, token));
   }
 
   @Query(() => User, { nullable: true, description: 'The signed-in user; null when anonymous.' })
@@ -44,7 +45,7 @@ export class AccountResolver {
     @Arg('category', () => AgentCategory, { nullable: true }) category?: AgentCategory | null,
     @Arg('functions', () => [String], { nullable: true }) functions?: string[] | null,
   ): Promise<UserPayload> {
-    return withUserErrors(ctx, () => updateProfile(ctx, ctx.viewer.userId!, { displayName, category, functions }));
+    return runMutation(ctx, () => updateProfile(ctx, ctx.viewer.userId!, { displayName, category, functions }));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner, admins and HR correspondents of its employer; null otherwise.' })

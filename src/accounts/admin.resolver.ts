@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { withUserErrors } from '../graphql/user-errors';
-import { ApiClientPayload, AuditEntryConnection, AuthPayload, UserPayload } from './account.inputs';
+import { runMutation } from '../graphql/run-mutation';
+import { ApiClientPayload, AuditEntryConnection, AuthPayload, UserPayload } from './account.types';
 import { Role } from './accounts.enums';
 import { createApiClient, issueClientToken, revokeApiClient } from './api-client.service';
 import { listAudit } from './audit.service';
@@ -18,7 +18,7 @@ export class AdminResolver {
     @Arg('role', () => Role) role: Role,
     @Arg('partner', () => String, { nullable: true }) partner?: string | null,
   ): Promise<UserPayload> {
-    return withUserErrors(ctx, () => grantRole(ctx, userId, role, partner));
+    return runMutation(ctx, () => grantRole(ctx, userId, role, partner));
   }
 
   @Authorized(Role.ADMIN)
@@ -29,7 +29,7 @@ export class AdminResolver {
     @Arg('role', () => Role) role: Role,
     @Arg('partner', () => String, { nullable: true }) partner?: string | null,
   ): Promise<UserPayload> {
-    return withUserErrors(ctx, () => revokeRole(ctx, userId, role, partner));
+    return runMutation(ctx, () => revokeRole(ctx, userId, role, partner));
   }
 
   @Authorized(Role.ADMIN)
@@ -40,18 +40,18 @@ export class AdminResolver {
     @Arg('name') name: string,
     @Arg('scopes', () => [String]) scopes: string[],
   ): Promise<ApiClientPayload> {
-    return withUserErrors(ctx, () => createApiClient(ctx, partner, name, scopes));
+    return runMutation(ctx, () => createApiClient(ctx, partner, name, scopes));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiClientPayload, { description: 'ADMIN. Its tokens stop being issued at once; issued ones expire within 15 minutes.' })
   revokeApiClient(@Ctx() ctx: Context, @Arg('clientId') clientId: string): Promise<ApiClientPayload> {
-    return withUserErrors(ctx, () => revokeApiClient(ctx, clientId));
+    return runMutation(ctx, () => revokeApiClient(ctx, clientId));
   }
 
   @Mutation(() => AuthPayload, { description: 'Client credentials: an access token for the client’s partner and scopes.' })
   issueClientToken(@Ctx() ctx: Context, @Arg('clientId') clientId: string, @Arg('clientSecret') clientSecret: string): Promise<AuthPayload> {
-    return withUserErrors(ctx, () => issueClientToken(ctx, clientId, clientSecret));
+    return runMutation(ctx, () => issueClientToken(ctx, clientId, clientSecret));
   }
 
   @Authorized(Role.ADMIN)

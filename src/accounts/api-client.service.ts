@@ -5,7 +5,7 @@ import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';
-import type { ApiClientInfo } from './account.inputs';
+import type { ApiClientInfo } from './account.types';
 import { ApiClient } from './api-client.entity';
 import { recordAudit } from './audit.service';
 

@@ -1,13 +1,13 @@
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
-import { Node } from '../graphql/node';
+import { Column, Entity, Index } from 'typeorm';
+import { CreatedNode, Node } from '../graphql/node';
 
 /** Who did what to what, and when: role changes, API clients, reviews, publications, archiving. */
 @ObjectType({ implements: Node, simpleResolvers: true })
 @Entity()
 @Index(['createdAt', 'id'])
-export class AuditEntry extends Node {
+export class AuditEntry extends CreatedNode {
   /** The global id of the acting user or API client; null for the system. */
   @Field(() => String, { nullable: true })
   @Column({ type: 'varchar', length: 100, nullable: true })
@@ -24,8 +24,4 @@ export class AuditEntry extends Node {
   @Field(() => GraphQLJSONObject)
   @Column({ type: 'jsonb', default: () => "'{}'" })
   details: Record<string, unknown>;
-
-  @Field()
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -4,7 +4,7 @@ import { toConnection } from '../graphql/connection';
 import { toGlobalId } from '../graphql/global-id';
 import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
 import { AuditEntry } from './audit-entry.entity';
-import { AuditEntryConnection } from './account.inputs';
+import { AuditEntryConnection } from './account.types';
 
 export type AuditAction =
   | 'ROLE_GRANTED'
@@ -32,12 +32,12 @@ const AUDIT_LIST = 'audit';
 export async function listAudit(ctx: Context, first: number | null | undefined, after: string | null | undefined): Promise<AuditEntryConnection> {
   const size = pageSize(first);
   const query = ctx.db.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').limit(size + 1);
-  if (after !== null && after !== undefined) {
-    const cursor = decodeCursor(after, AUDIT_LIST, 'timestamptz');
+  const cursor = after === null || after === undefined ? null : decodeCursor(after, AUDIT_LIST, 'timestamptz');
+  if (cursor) {
     query.where('(a.created_at, a.id) < (CAST(:key AS timestamptz), CAST(:id AS uuid))', { key: cursor.key, id: cursor.id });
   }
   const { entities, raw } = await query.addSelect('a.created_at::text', 'sort_key').getRawAndEntities<{ sort_key: string }>();
   const keys = new Map(entities.map((entry, index) => [entry.id, raw[index].sort_key]));
-  const page = toPage(entities, size, AUDIT_LIST, entry => ({ key: keys.get(entry.id)!, id: entry.id }));
+  const page = toPage(entities, size, AUDIT_LIST, entry => ({ key: keys.get(entry.id)!, id: entry.id }), cursor);
   return toConnection(AuditEntryConnection, page, async () => ctx.db.getRepository(AuditEntry).count());
 }

@@ -1,12 +1,12 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { AgentCategory } from '../catalogue/catalogue.enums';
 import { Partner } from '../catalogue/partner.entity';
-import { Node } from '../graphql/node';
+import { TimestampedNode, Node } from '../graphql/node';
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A civil servant registered on Mentor.' })
 @Entity({ name: 'user_account' })
-export class User extends Node {
+export class User extends TimestampedNode {
   /** Trimmed and lower-cased at registration; unique. Exposed through a checked field resolver. */
   @Column({ type: 'varchar', length: 320, unique: true })
   email: string;
@@ -34,10 +34,4 @@ export class User extends Node {
   @Field(() => [String])
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   functions: string[];
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -56,7 +56,7 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
     const totals = new Map(rows.map(row => [row.training_id as string, Number(row.total)]));
     for (const key of group) {
       const own = sessions.filter(({ session }) => session.trainingId === key.trainingId);
-      const rowsPage = toPage(own, size, SESSION_LIST, ({ session, key: sortKey }) => ({ key: sortKey, id: session.id }));
+      const rowsPage = toPage(own, size, SESSION_LIST, ({ session, key: sortKey }) => ({ key: sortKey, id: session.id }), cursor);
       const page = {
         edges: rowsPage.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.session })),
         pageInfo: rowsPage.pageInfo,

@@ -1,9 +1,6 @@
 import { IsDate, IsInt, IsOptional, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../graphql/errors';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { present } from '../graphql/validation';
-import { TrainingSession } from './training-session.entity';
-
 
 @InputType({ description: 'Changes to a session: every SessionInput field but trainingId; absent fields stay as they are.' })
 export class SessionUpdateInput {
@@ -50,13 +47,4 @@ export class SessionInput extends SessionUpdateInput {
 
   @Field(() => Date)
   declare endsAt: Date;
-}
-
-@ObjectType()
-export class SessionPayload {
-  @Field(() => TrainingSession, { nullable: true })
-  session?: TrainingSession | null;
-
-  @Field(() => [UserError])
-  userErrors: UserError[];
 }

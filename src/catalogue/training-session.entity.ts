@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
-import { Node } from '../graphql/node';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TimestampedNode, Node } from '../graphql/node';
 import { Training } from './training.entity';
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A dated run of a training that agents enrol in.' })
@@ -8,7 +8,7 @@ import { Training } from './training.entity';
 @Index(['trainingId', 'startsAt'])
 @Index(['enrolmentOpensAt', 'enrolmentClosesAt'], { where: 'NOT "cancelled"' })
 @Index('training_session_open_idx', { synchronize: false })
-export class TrainingSession extends Node {
+export class TrainingSession extends TimestampedNode {
   @ManyToOne(() => Training, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn()
   training?: Training;
@@ -47,10 +47,4 @@ export class TrainingSession extends Node {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Field, Int, InterfaceType } from 'type-graphql';
 import { Column, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { Node } from '../graphql/node';
+import { Node, TimestampedNode } from '../graphql/node';
 import { AgentCategory, Modality } from './catalogue.enums';
 import { Collection } from './collection.entity';
 import { Licence } from './licence.entity';
@@ -14,7 +14,7 @@ import { Licence } from './licence.entity';
   description: 'A presentation sheet: the live version of a training, or the version a pending revision proposes.',
   resolveType: (value: object) => value.constructor.name,
 })
-export abstract class TrainingSheet extends Node {
+export abstract class TrainingSheet extends TimestampedNode {
   @Field(() => String, { nullable: true, description: "The partner's own reference, unique per partner." })
   @Column({ type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Node } from '../graphql/node';
 import { TrainingStatus } from './catalogue.enums';
 import { Partner } from './partner.entity';
@@ -61,12 +61,4 @@ export class Training extends TrainingSheet {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   archivedAt: Date | null;
-
-  @Field()
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
-
-  @Field()
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt: Date;
 }

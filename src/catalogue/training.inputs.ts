@@ -15,11 +15,9 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../graphql/errors';
+import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { present } from '../graphql/validation';
-import { AgentCategory, Modality } from './catalogue.enums';
-import { Training } from './training.entity';
+import { AgentCategory, Modality, TrainingStatus } from './catalogue.enums';
 
 const NOT_BLANK = /\S/;
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -172,11 +170,44 @@ export class TrainingInput extends TrainingUpdateInput {
   declare modality: Modality;
 }
 
-@ObjectType()
-export class TrainingPayload {
-  @Field(() => Training, { nullable: true })
-  training?: Training | null;
+export enum TrainingOrder {
+  RELEVANCE = 'RELEVANCE',
+  NEWEST = 'NEWEST',
+  TITLE = 'TITLE',
+  NEXT_SESSION = 'NEXT_SESSION',
+}
 
-  @Field(() => [UserError])
-  userErrors: UserError[];
+registerEnumType(TrainingOrder, {
+  name: 'TrainingOrder',
+  description: 'Order of a training list.',
+  valuesConfig: {
+    RELEVANCE: { description: 'Best match first with a search; without one, the same as NEWEST.' },
+    NEWEST: { description: 'Most recently published first.' },
+    TITLE: { description: 'Alphabetical, by title.' },
+    NEXT_SESSION: { description: 'Soonest upcoming session first; trainings without one last.' },
+  },
+});
+
+@InputType({ description: 'Filters of the catalogue; every list given narrows the result (values of one list are alternatives).' })
+export class TrainingFilter {
+  @Field(() => [String], { nullable: true, description: 'Collection slugs.' })
+  collections?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Partner slugs.' })
+  partners?: string[] | null;
+
+  @Field(() => [Modality], { nullable: true })
+  modalities?: Modality[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  certifying?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'A session whose enrolment window is open and that is not cancelled.' })
+  hasOpenSession?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only what the signed-in user may enrol in (nothing for anonymous visitors).' })
+  eligibleOnly?: boolean | null;
+
+  @Field(() => [TrainingStatus], { nullable: true, description: 'Statuses beyond PUBLISHED only for those allowed to see them.' })
+  statuses?: TrainingStatus[] | null;
 }

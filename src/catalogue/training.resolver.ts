@@ -5,7 +5,8 @@ import { perPageItem } from '../graphql/complexity';
 import { selectsField } from '../graphql/selection';
 import { Training } from './training.entity';
 import { findTrainingBySlug, listTrainings } from './training.service';
-import { TrainingConnection, TrainingFilter, TrainingOrder } from './training.types';
+import { TrainingFilter, TrainingOrder } from './training.inputs';
+import { TrainingConnection } from './training.types';
 
 @ArgsType()
 class TrainingsArgs {

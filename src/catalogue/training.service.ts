@@ -10,7 +10,8 @@ import type { TrainingSession } from './training-session.entity';
 import { hydrate, selectColumns } from '../db/hydrate';
 import { namedQuery } from '../db/named-query';
 import { Training } from './training.entity';
-import { TrainingConnection, TrainingOrder, type TrainingFilter } from './training.types';
+import { TrainingOrder, type TrainingFilter } from './training.inputs';
+import { TrainingConnection } from './training.types';
 import { canSeeTraining, visibilityOf } from './training-rights';
 
 export interface TrainingListArgs {
@@ -131,7 +132,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
     ({ rows, total, predicates } = await read(mode));
   }
 
-  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined });
+  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor });
 }
 
 interface FetchedPage {
@@ -141,11 +142,12 @@ interface FetchedPage {
   size: number;
   list: string;
   mode?: SearchMode;
+  after: KeysetPosition | null;
 }
 
-function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode }: FetchedPage): TrainingConnection {
+function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after }: FetchedPage): TrainingConnection {
   primeVisible(ctx, rows.map(row => row.training));
-  const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }));
+  const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }), after);
   const connection = toConnection(
     TrainingConnection,
     { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },
@@ -171,7 +173,7 @@ export async function listTrainingsWhere(ctx: Context, spec: TrainingListSpec): 
   const size = pageSize(spec.first);
   const cursor = spec.after === null || spec.after === undefined ? null : decodeCursor(spec.after, spec.list, spec.order.type);
   const { rows, total } = await fetchPage(ctx, { predicates: spec.predicates, order: spec.order, size, cursor, withTotal: spec.withTotal ?? false });
-  return toTrainingConnection(ctx, { rows, total, predicates: spec.predicates, size, list: spec.list });
+  return toTrainingConnection(ctx, { rows, total, predicates: spec.predicates, size, list: spec.list, after: cursor });
 }
 
 /**

@@ -41,13 +41,13 @@ export async function myEnrolments(ctx: Context, args: EnrolmentListArgs): Promi
     .limit(size + 1);
   if (args.status) query.andWhere('e.status = :status', { status: args.status });
   const count = query.clone();
-  if (args.after !== null && args.after !== undefined) {
-    const cursor = decodeCursor(args.after, list, 'timestamptz');
+  const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after, list, 'timestamptz');
+  if (cursor) {
     query.andWhere('(e.enrolled_at, e.id) < (CAST(:key AS timestamptz), CAST(:id AS uuid))', { key: cursor.key, id: cursor.id });
   }
   const { entities, raw } = await query.addSelect('e.enrolled_at::text', 'sort_key').getRawAndEntities<{ sort_key: string }>();
   const keys = new Map(entities.map((enrolment, index) => [enrolment.id, raw[index].sort_key]));
-  const page = toPage(entities, size, list, enrolment => ({ key: keys.get(enrolment.id)!, id: enrolment.id }));
+  const page = toPage(entities, size, list, enrolment => ({ key: keys.get(enrolment.id)!, id: enrolment.id }), cursor);
   return toConnection(EnrolmentConnection, page, () => count.getCount());
 }
 

@@ -3,7 +3,7 @@ import { Role } from '../accounts/accounts.enums';
 import { scope } from '../auth/auth-checker';
 import type { Context } from '../context';
 import { perPageItem } from '../graphql/complexity';
-import { withUserErrors } from '../graphql/user-errors';
+import { runMutation } from '../graphql/run-mutation';
 import { Attestation } from './attestation.entity';
 import { myAttestations, verifyAttestation } from './attestation.service';
 import { completeEnrolment } from './completion.service';
@@ -19,13 +19,13 @@ export class EnrolmentResolver {
     description: 'CONFIRMED while seats are left, else WAITLISTED in arrival order; enrolling again returns the active enrolment.',
   })
   enrol(@Ctx() ctx: Context, @Arg('sessionId', () => ID) sessionId: string): Promise<EnrolmentPayload> {
-    return withUserErrors(ctx, () => enrol(ctx, sessionId));
+    return runMutation(ctx, () => enrol(ctx, sessionId));
   }
 
   @Authorized()
   @Mutation(() => EnrolmentPayload, { description: 'By its owner, the training’s editors or admins; a freed seat goes to the first in line.' })
   cancelEnrolment(@Ctx() ctx: Context, @Arg('enrolmentId', () => ID) enrolmentId: string): Promise<EnrolmentPayload> {
-    return withUserErrors(ctx, () => cancelEnrolment(ctx, enrolmentId));
+    return runMutation(ctx, () => cancelEnrolment(ctx, enrolmentId));
   }
 
   @Authorized(Role.EDITOR, Role.ADMIN, scope('enrolments:complete'))
@@ -33,7 +33,7 @@ export class EnrolmentResolver {
     description: 'The training’s editors, admins, or an API client of its partner with `enrolments:complete`; issues the attestation.',
   })
   completeEnrolment(@Ctx() ctx: Context, @Arg('enrolmentId', () => ID) enrolmentId: string): Promise<EnrolmentPayload> {
-    return withUserErrors(ctx, () => completeEnrolment(ctx, enrolmentId));
+    return runMutation(ctx, () => completeEnrolment(ctx, enrolmentId));
   }
 
   @Authorized()

@@ -57,7 +57,7 @@ export async function promoteWaitlisted(manager: EntityManager, sessionId: strin
 }
 
 /** The session, locked: every change to its seats (enrolments, cancellations, capacity) takes this lock first. */
-function lockSession(manager: EntityManager, sessionId: string): Promise<TrainingSession | null> {
+function lockSessionRow(manager: EntityManager, sessionId: string): Promise<TrainingSession | null> {
   return manager.findOne(TrainingSession, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
 }
 
@@ -88,7 +88,7 @@ export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ en
   const sessionId = localIdOf(sessionGlobalId, 'TrainingSession');
   const notFound = new DomainError('NOT_FOUND', 'Session introuvable.', ['sessionId']);
   return ctx.db.transaction(async manager => {
-    const session = sessionId ? await lockSession(manager, sessionId) : null;
+    const session = sessionId ? await lockSessionRow(manager, sessionId) : null;
     if (!session) throw notFound;
     const training = await manager.findOneByOrFail(Training, { id: session.trainingId });
     if (!canSeeTraining(visibility, training)) throw notFound;
@@ -130,7 +130,7 @@ export async function lockEnrolment(manager: EntityManager, globalId: string, re
   const notFound = new DomainError('NOT_FOUND', 'Inscription introuvable.', ['enrolmentId']);
   const found = id ? await manager.findOneBy(Enrolment, { id }) : null;
   if (!found) throw notFound;
-  const session = (await lockSession(manager, found.sessionId))!;
+  const session = (await lockSessionRow(manager, found.sessionId))!;
   const enrolment = await manager.findOneOrFail(Enrolment, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   const training = await manager.findOneByOrFail(Training, { id: session.trainingId });
   const owner = await manager.findOneByOrFail(User, { id: enrolment.userId });

@@ -1,5 +1,5 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
-import { PrimaryGeneratedColumn } from 'typeorm';
+import { CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { toGlobalId } from './global-id';
 
 /**
@@ -18,4 +18,20 @@ export abstract class Node {
   get globalId(): string {
     return toGlobalId(this.constructor.name, this.id);
   }
+}
+
+/** A node that records when it was created. (A type-graphql type, so that its fields are inherited; never in the schema by itself.) */
+@InterfaceType({ implements: Node })
+export abstract class CreatedNode extends Node {
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A node that records when it was created and last changed. */
+@InterfaceType({ implements: Node })
+export abstract class TimestampedNode extends CreatedNode {
+  @Field()
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
 }

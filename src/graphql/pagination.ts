@@ -4,10 +4,17 @@ import { badUserInput } from './errors';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/** As the Relay Cursor Connections specification has it (Relay, Apollo Client and urql rely on its four fields). */
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
+
+  @Field({ description: 'Lists page forwards only: true when the page starts after a cursor (`after`), false on a first page.' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
 
   @Field(() => String, { nullable: true })
   endCursor: string | null;
@@ -87,12 +94,20 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
-/** Builds a page from `size + 1` fetched rows: the extra row only tells that a next page exists. */
-export function toPage<T>(rows: T[], size: number, list: string, positionOf: (row: T) => KeysetPosition): Page<T> {
+/**
+ * Builds a page from `size + 1` fetched rows: the extra row only tells that a next page exists.
+ * `after` is the decoded cursor the page starts after, if any: the item it names came before.
+ */
+export function toPage<T>(rows: T[], size: number, list: string, positionOf: (row: T) => KeysetPosition, after: KeysetPosition | null): Page<T> {
   const nodes = rows.slice(0, size);
   const edges = nodes.map(node => ({ cursor: encodeCursor(list, positionOf(node)), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: after !== null,
+      startCursor: edges.at(0)?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
   };
 }

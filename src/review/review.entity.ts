@@ -1,15 +1,15 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { Training } from '../catalogue/training.entity';
-import { Node } from '../graphql/node';
+import { CreatedNode, Node } from '../graphql/node';
 import { Committee, ReviewDecision } from './review.enums';
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A committee's decision on one submitted version of a training." })
 @Entity()
 // One decision per committee and submitted version: the database refuses a second one, whatever races.
 @Index(['trainingId', 'submission', 'committee'], { unique: true })
-export class Review extends Node {
+export class Review extends CreatedNode {
   @ManyToOne(() => Training, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn()
   training?: Training;
@@ -45,8 +45,4 @@ export class Review extends Node {
   @Field({ description: 'True when the decision was about a pending revision of a published training.' })
   @Column({ type: 'boolean', default: false })
   onRevision: boolean;
-
-  @Field()
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
 }

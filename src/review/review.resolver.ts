@@ -1,14 +1,15 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../accounts/accounts.enums';
-import { TrainingPayload } from '../catalogue/training.inputs';
+import { TrainingPayload } from '../catalogue/training.types';
 import { TrainingConnection } from '../catalogue/training.types';
 import type { Context } from '../context';
 import { perPageItem } from '../graphql/complexity';
 import { selectsField } from '../graphql/selection';
-import { withUserErrors } from '../graphql/user-errors';
+import { runMutation } from '../graphql/run-mutation';
 import { Committee } from './review.enums';
-import { ReviewInput, ReviewPayload } from './review.inputs';
+import { ReviewInput } from './review.inputs';
+import { ReviewPayload } from './review.types';
 import { reviewQueue, reviewTraining, submitTraining } from './review.service';
 
 @Resolver()
@@ -18,7 +19,7 @@ export class ReviewResolver {
     description: "The training's editors, or ADMIN. DRAFT or CHANGES_REQUESTED (or a published training's pending revision) → SUBMITTED.",
   })
   submitTraining(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<TrainingPayload> {
-    return withUserErrors(ctx, () => submitTraining(ctx, id));
+    return runMutation(ctx, () => submitTraining(ctx, id));
   }
 
   @Authorized(Role.EDITORIAL_COMMITTEE, Role.TECHNICAL_COMMITTEE)
@@ -26,7 +27,7 @@ export class ReviewResolver {
     description: "The committee's members, never for a partner they edit for. Published once both committees approve the same submission.",
   })
   reviewTraining(@Ctx() ctx: Context, @Arg('input') input: ReviewInput): Promise<ReviewPayload> {
-    return withUserErrors(ctx, () => reviewTraining(ctx, input));
+    return runMutation(ctx, () => reviewTraining(ctx, input));
   }
 
   @Authorized(Role.EDITORIAL_COMMITTEE, Role.TECHNICAL_COMMITTEE, Role.ADMIN)

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TrainingStatus } from '../catalogue/catalogue.enums';
 import { TrainingSheet } from '../catalogue/training-sheet';
 import { Training } from '../catalogue/training.entity';
@@ -34,12 +34,4 @@ export class TrainingRevision extends TrainingSheet {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt: Date | null;
-
-  @Field()
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
-
-  @Field()
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,5 +1,5 @@
 import type { AgentProfile } from '../../enrolment/eligibility';
-import type { TrainingFilter } from '../training.types';
+import type { TrainingFilter } from '../training.inputs';
 import { visibilityPredicate, type TrainingVisibility } from '../training-rights';
 import type { Predicate } from './predicate';
 import type { SearchQuery } from './search-query';
