@@ -1,7 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { bearer, PASSWORD } from '../support/people';
+import { startTestApp, type TestApp, type UserErrorView } from '../support/test-app';
 
 let api: TestApp;
 beforeAll(async () => {
@@ -16,24 +17,41 @@ const LOGIN = `mutation($email: String!, $password: String!) { login(email: $ema
   accessToken refreshToken user { id } userErrors { code message } } }`;
 const REFRESH = `mutation($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken userErrors { code } } }`;
 const ME = '{ me { id email displayName employer { slug } } }';
-const PASSWORD = 'Une phrase de passe solide';
+
+interface Registered {
+  accessToken: string | null;
+  refreshToken: string | null;
+  expiresIn: number | null;
+  user: { id: string; displayName: string; email: string; employer: { slug: string } | null; category: string | null; functions: string[] } | null;
+  userErrors: UserErrorView[];
+}
+type Refreshed = { refreshToken: { accessToken: string | null; refreshToken: string | null; userErrors: { code: string }[] } };
+type Me = { me: { id: string; email: string; displayName: string; employer: { slug: string } | null } | null };
+type LoggedIn = { login: { accessToken: string | null; refreshToken: string | null; user: { id: string } | null; userErrors: { code: string; message: string }[] } };
 
 let counter = 0;
 const uniqueEmail = (domain = 'agriculture.gouv.fr') => `agent.${Date.now()}.${++counter}@${domain}`;
 const register = (input: Record<string, unknown>) => api.gql(REGISTER, { input: { password: PASSWORD, displayName: 'Camille Martin', ...input } });
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** A new agent, registered and signed in. */
+async function signedIn(profile: Record<string, unknown>): Promise<{ accessToken: string; refreshToken: string; user: { id: string } }> {
+  const { body } = await register(profile);
+  const { accessToken, refreshToken, user, userErrors }: Registered = body.data.register;
+  expect(userErrors).toEqual([]);
+  return { accessToken: accessToken!, refreshToken: refreshToken!, user: { id: user!.id } };
+}
+const refresh = async (token: string) => (await api.data<Refreshed>(REFRESH, { token })).refreshToken;
 const userCount = async () => (await api.sql('SELECT count(*)::int AS n FROM user_account'))[0].n as number;
 
 describe('register', () => {
   test('creates an agent whose employer follows from the e-mail domain, and signs them in', async () => {
     const { body } = await register({ email: '  Camille.MARTIN@Agriculture.Gouv.fr ', category: 'A', functions: ['Formateur'] });
     expect(body.errors).toBeUndefined();
-    const payload = body.data.register;
+    const payload: Registered = body.data.register;
     expect(payload.userErrors).toEqual([]);
     expect(payload.user).toMatchObject({ displayName: 'Camille Martin', employer: { slug: 'maa' }, category: 'A', functions: ['formateur'] });
     expect(payload.expiresIn).toBe(900);
-    const me = await api.gql(ME, undefined, bearer(payload.accessToken));
-    expect(me.body.data.me).toMatchObject({ id: payload.user.id, email: 'camille.martin@agriculture.gouv.fr', employer: { slug: 'maa' } });
+    const { me } = await api.data<Me>(ME, undefined, bearer(payload.accessToken));
+    expect(me).toMatchObject({ id: payload.user?.id, email: 'camille.martin@agriculture.gouv.fr', employer: { slug: 'maa' } });
     const [row] = await api.sql(`SELECT password_hash FROM user_account WHERE email = 'camille.martin@agriculture.gouv.fr'`);
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(JSON.stringify(body)).not.toContain(PASSWORD);
@@ -91,16 +109,16 @@ describe('login', () => {
   });
 
   test('with the right password returns tokens', async () => {
-    const { body } = await api.gql(LOGIN, { email: email.toUpperCase(), password: PASSWORD });
-    expect(body.data.login.userErrors).toEqual([]);
-    expect(body.data.login.accessToken).toEqual(expect.any(String));
+    const { login } = await api.data<LoggedIn>(LOGIN, { email: email.toUpperCase(), password: PASSWORD });
+    expect(login.userErrors).toEqual([]);
+    expect(login.accessToken).toEqual(expect.any(String));
   });
 
   test('an unknown e-mail and a wrong password get the same answer', async () => {
-    const unknown = await api.gql(LOGIN, { email: uniqueEmail(), password: PASSWORD });
-    const wrong = await api.gql(LOGIN, { email, password: 'pas le bon mot de passe' });
-    expect(unknown.body.data.login).toEqual(wrong.body.data.login);
-    expect(wrong.body.data.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', message: expect.any(String) }]);
+    const unknown = await api.data<LoggedIn>(LOGIN, { email: uniqueEmail(), password: PASSWORD });
+    const wrong = await api.data<LoggedIn>(LOGIN, { email, password: 'pas le bon mot de passe' });
+    expect(unknown.login).toEqual(wrong.login);
+    expect(wrong.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', message: expect.any(String) }]);
     await api.sql('DELETE FROM login_throttle');
   });
 
@@ -132,9 +150,9 @@ describe('login', () => {
     const target = uniqueEmail('numerique.gouv.fr');
     await register({ email: target });
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => api.gql(LOGIN, { email: target, password: `mauvais mot de passe ${i}` })),
+      Array.from({ length: 12 }, (_, i) => api.data<LoggedIn>(LOGIN, { email: target, password: `mauvais mot de passe ${i}` })),
     );
-    const codes = answers.map(answer => answer.body.data.login.userErrors[0].code);
+    const codes = answers.map(answer => answer.login.userErrors[0]?.code);
     expect(codes.filter(code => code === 'INVALID_CREDENTIALS')).toHaveLength(5);
     expect(codes.filter(code => code === 'TOO_MANY_ATTEMPTS')).toHaveLength(7);
     await api.sql('DELETE FROM login_throttle');
@@ -144,7 +162,7 @@ describe('login', () => {
     const unknown = uniqueEmail();
     const codes: string[] = [];
     for (let attempt = 0; attempt < 6; attempt++) {
-      codes.push((await api.gql(LOGIN, { email: unknown, password: PASSWORD })).body.data.login.userErrors[0].code);
+      codes.push((await api.data<LoggedIn>(LOGIN, { email: unknown, password: PASSWORD })).login.userErrors[0]?.code);
     }
     expect(codes).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'TOO_MANY_ATTEMPTS']);
     await api.sql('DELETE FROM login_throttle');
@@ -154,19 +172,19 @@ describe('login', () => {
 describe('access tokens', () => {
   let session: { accessToken: string; refreshToken: string; user: { id: string } };
   beforeAll(async () => {
-    session = (await register({ email: uniqueEmail('ira-lyon.gouv.fr') })).body.data.register;
+    session = await signedIn({ email: uniqueEmail('ira-lyon.gouv.fr') });
   });
 
   const refused = async (token: string) => {
-    const { status, body } = await api.gql(ME, undefined, bearer(token));
+    const { status, body } = await api.gql<Me>(ME, undefined, bearer(token));
     expect(status).toBe(401);
     expect(body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.data?.me).toBeUndefined();
   };
 
   test('a valid token identifies its user; no token is anonymous', async () => {
-    expect((await api.gql(ME, undefined, bearer(session.accessToken))).body.data.me.id).toBe(session.user.id);
-    expect((await api.gql(ME)).body.data.me).toBeNull();
+    expect((await api.data<Me>(ME, undefined, bearer(session.accessToken))).me?.id).toBe(session.user.id);
+    expect((await api.data<Me>(ME)).me).toBeNull();
   });
 
   test('alg none is refused', async () => {
@@ -203,38 +221,36 @@ describe('access tokens', () => {
 
 describe('refresh tokens', () => {
   test('rotate on every use; reusing a rotated token revokes its whole family', async () => {
-    const first = (await register({ email: uniqueEmail('finances.gouv.fr') })).body.data.register;
-    const second = (await api.gql(REFRESH, { token: first.refreshToken })).body.data.refreshToken;
+    const first = await signedIn({ email: uniqueEmail('finances.gouv.fr') });
+    const second = await refresh(first.refreshToken);
     expect(second.userErrors).toEqual([]);
     expect(second.refreshToken).not.toBe(first.refreshToken);
 
-    const reuse = await api.gql(REFRESH, { token: first.refreshToken });
-    expect(reuse.body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    expect((await refresh(first.refreshToken)).userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
     // The family is revoked: the token issued by the legitimate rotation no longer works either.
-    const afterReuse = await api.gql(REFRESH, { token: second.refreshToken });
-    expect(afterReuse.body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    expect((await refresh(second.refreshToken!)).userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
   });
 
   test('logout revokes the refresh token; unknown tokens are INVALID_TOKEN', async () => {
-    const session = (await register({ email: uniqueEmail('numerique.gouv.fr') })).body.data.register;
+    const session = await signedIn({ email: uniqueEmail('numerique.gouv.fr') });
     const out = await api.gql('mutation($t: String!) { logout(refreshToken: $t) { loggedOut userErrors { code } } }', { t: session.refreshToken });
-    expect(out.body.data.logout).toEqual({ loggedOut: true, userErrors: [] });
-    expect((await api.gql(REFRESH, { token: session.refreshToken })).body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
-    expect((await api.gql(REFRESH, { token: 'inconnu' })).body.data.refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    expect(out.body.data).toEqual({ logout: { loggedOut: true, userErrors: [] } });
+    expect((await refresh(session.refreshToken)).userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    expect((await refresh('inconnu')).userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
   });
 });
 
 describe('updateProfile', () => {
   test('changes the given fields only, validates them, and needs a signed-in user', async () => {
-    const session = (await register({ email: uniqueEmail(), category: 'B' })).body.data.register;
+    const session = await signedIn({ email: uniqueEmail(), category: 'B' });
     const update = `mutation($displayName: String, $functions: [String!]) { updateProfile(displayName: $displayName, functions: $functions) {
       user { displayName category functions } userErrors { code field } } }`;
     const changed = await api.gql(update, { displayName: ' Camille M. ', functions: ['Acheteur'] }, bearer(session.accessToken));
     expect(changed.body.data.updateProfile).toEqual({ user: { displayName: 'Camille M.', category: 'B', functions: ['acheteur'] }, userErrors: [] });
     const refused = await api.gql(update, { displayName: '' }, bearer(session.accessToken));
     expect(refused.body.data.updateProfile).toEqual({ user: null, userErrors: [{ code: 'VALIDATION', field: ['displayName'] }] });
-    const me = await api.gql('{ me { displayName } }', undefined, bearer(session.accessToken));
-    expect(me.body.data.me.displayName).toBe('Camille M.');
+    const { me } = await api.data<{ me: object | null }>('{ me { displayName } }', undefined, bearer(session.accessToken));
+    expect(me).toEqual({ displayName: 'Camille M.' });
     expect((await api.gql(update, { displayName: 'X' })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

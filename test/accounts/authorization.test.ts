@@ -1,35 +1,22 @@
-import { startTestApp, type TestApp } from '../support/test-app';
+import { clientToken, createApiClient, issueClientToken, revokeApiClient } from '../support/accounts';
+import { ADMIN, ADMIN_ENV, bearer, grant as grantAs, login as loginOn, register } from '../support/people';
+import { nodes, startTestApp, type Edges, type TestApp } from '../support/test-app';
 
-const ADMIN = { email: 'admin@numerique.gouv.fr', password: 'Administrateur de Mentor 2026' };
-const PASSWORD = 'Une phrase de passe solide';
 let api: TestApp;
 
-const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } userErrors { code } } }`;
-const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
-
-async function login(email: string, password = PASSWORD): Promise<{ token: string; id: string }> {
-  const { body } = await api.gql(LOGIN, { email, password });
-  expect(body.data.login.userErrors).toEqual([]);
-  return { token: body.data.login.accessToken, id: body.data.login.user.id };
-}
-
-async function registerAgent(email: string): Promise<string> {
-  const { body } = await api.gql(`mutation($input: RegisterInput!) { register(input: $input) { user { id } userErrors { code } } }`, {
-    input: { email, password: PASSWORD, displayName: email.split('@')[0] },
-  });
-  expect(body.data.register.userErrors).toEqual([]);
-  return body.data.register.user.id;
-}
+const login = (email: string, password?: string) => loginOn(api, email, password);
+const registerAgent = (email: string) => register(api, email);
 
 const GRANT = `mutation($userId: ID!, $role: Role!, $partner: String) { grantRole(userId: $userId, role: $role, partner: $partner) {
   user { id roles { role partner { slug } } } userErrors { field code } } }`;
 const REVOKE = GRANT.replace(/grantRole/g, 'revokeRole');
+type RolePayload = { user: { id: string; roles: { role: string; partner: { slug: string } | null }[] } | null; userErrors: { field: string[] | null; code: string }[] };
 
 const tokens: Record<string, string | null> = { anonymous: null };
 let adminToken: string;
 
 beforeAll(async () => {
-  api = await startTestApp({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  api = await startTestApp(ADMIN_ENV);
   adminToken = (await login(ADMIN.email, ADMIN.password)).token;
   const people: [name: string, email: string, role: string | null, partner: string | null][] = [
     ['agent', 'agent@agriculture.gouv.fr', null, null],
@@ -40,21 +27,12 @@ beforeAll(async () => {
   ];
   for (const [name, email, role, partner] of people) {
     const id = await registerAgent(email);
-    if (role) {
-      const { body } = await api.gql(GRANT, { userId: id, role, partner }, bearer(adminToken));
-      expect(body.data.grantRole.userErrors).toEqual([]);
-    }
+    if (role) await grantAs(api, adminToken, id, role, partner);
     tokens[name] = (await login(email)).token;
   }
   tokens.admin = adminToken;
-  const clients = await api.gql(`mutation { with: createApiClient(partner: "maa", name: "SIRH MAA", scopes: ["hr:read", "catalogue:write"]) { client { clientId } clientSecret }
-    without: createApiClient(partner: "maa", name: "Portail", scopes: ["webhooks:manage"]) { client { clientId } clientSecret } }`, undefined, bearer(adminToken));
-  for (const kind of ['with', 'without'] as const) {
-    const { client, clientSecret } = clients.body.data[kind];
-    const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken userErrors { code } } }`,
-      { id: client.clientId, secret: clientSecret });
-    tokens[`API client ${kind} scope`] = issued.body.data.issueClientToken.accessToken;
-  }
+  tokens['API client with scope'] = await clientToken(api, adminToken, 'maa', ['hr:read', 'catalogue:write'], { name: 'SIRH MAA' });
+  tokens['API client without scope'] = await clientToken(api, adminToken, 'maa', ['webhooks:manage'], { name: 'Portail' });
 });
 afterAll(() => api.stop());
 
@@ -90,11 +68,11 @@ describe('authorization matrix', () => {
   }
 
   test.each(ROLES)('updateProfile as %s', async role => {
-    const { body } = await api.gql(`mutation { updateProfile(functions: ["formateur"]) { user { functions } userErrors { code } } }`,
+    const { body } = await api.gql<{ updateProfile: object }>(`mutation { updateProfile(functions: ["formateur"]) { user { functions } userErrors { code } } }`,
       undefined, bearer(tokens[role]));
     const code = expected(role, false);
     if (code) expect(body.errors?.[0].extensions?.code).toBe(code);
-    else expect(body.data.updateProfile).toEqual({ user: { functions: ['formateur'] }, userErrors: [] });
+    else expect(body.data?.updateProfile).toEqual({ user: { functions: ['formateur'] }, userErrors: [] });
   });
 });
 
@@ -104,7 +82,7 @@ describe('role grants', () => {
     userId = await registerAgent('futur.editeur@ira-lyon.gouv.fr');
   });
   const grant = async (variables: Record<string, unknown>, mutation = GRANT) =>
-    (await api.gql(mutation, { userId, ...variables }, bearer(adminToken))).body.data[mutation === GRANT ? 'grantRole' : 'revokeRole'];
+    (await api.data<Record<'grantRole' | 'revokeRole', RolePayload>>(mutation, { userId, ...variables }, bearer(adminToken)))[mutation === GRANT ? 'grantRole' : 'revokeRole'];
 
   test.each([
     [{ role: 'EDITOR' }, 'VALIDATION', ['partner']],
@@ -123,15 +101,15 @@ describe('role grants', () => {
   test('grants once, revokes, and records both in the audit trail with the acting admin', async () => {
     const first = await grant({ role: 'EDITOR', partner: 'ira-lyon' });
     const again = await grant({ role: 'EDITOR', partner: 'ira-lyon' });
-    expect(again.user.roles).toEqual(first.user.roles);
-    expect(first.user.roles).toEqual([{ role: 'AGENT', partner: null }, { role: 'EDITOR', partner: { slug: 'ira-lyon' } }]);
+    expect(again.user?.roles).toEqual(first.user?.roles);
+    expect(first.user?.roles).toEqual([{ role: 'AGENT', partner: null }, { role: 'EDITOR', partner: { slug: 'ira-lyon' } }]);
     const committee = await grant({ role: 'EDITORIAL_COMMITTEE' });
-    expect(committee.user.roles).toHaveLength(3);
+    expect(committee.user?.roles).toHaveLength(3);
     const revoked = await grant({ role: 'EDITOR', partner: 'ira-lyon' }, REVOKE);
-    expect(revoked.user.roles).toEqual([{ role: 'AGENT', partner: null }, { role: 'EDITORIAL_COMMITTEE', partner: null }]);
+    expect(revoked.user?.roles).toEqual([{ role: 'AGENT', partner: null }, { role: 'EDITORIAL_COMMITTEE', partner: null }]);
 
-    const { body } = await api.gql('{ auditLog(first: 3) { totalCount edges { node { actor action target details } } } }', undefined, bearer(adminToken));
-    const [latest, middle, oldest] = body.data.auditLog.edges.map((edge: any) => edge.node);
+    const { auditLog } = await api.data<{ auditLog: Edges<object> }>('{ auditLog(first: 3) { totalCount edges { node { actor action target details } } } }', undefined, bearer(adminToken));
+    const [latest, middle, oldest] = nodes(auditLog);
     const adminActor = (await login(ADMIN.email, ADMIN.password)).id;
     expect(latest).toMatchObject({ action: 'ROLE_REVOKED', actor: adminActor, details: { role: 'EDITOR', partner: 'ira-lyon' } });
     expect(middle).toMatchObject({ action: 'ROLE_GRANTED', details: { role: 'EDITORIAL_COMMITTEE', partner: null } });
@@ -150,47 +128,45 @@ describe('who sees an account', () => {
   test('its owner, admins and HR correspondents of the employer; nobody else, even through node(id)', async () => {
     const target = await registerAgent('lecture.email@agriculture.gouv.fr');
     const query = `query($id: ID!) { node(id: $id) { ... on User { email } } }`;
-    const read = async (role: string) => (await api.gql(query, { id: target }, bearer(tokens[role]))).body.data.node?.email ?? null;
+    const read = async (role: string) => (await api.data<{ node: { email: string } | null }>(query, { id: target }, bearer(tokens[role]))).node?.email ?? null;
     expect(await read('admin')).toBe('lecture.email@agriculture.gouv.fr');
     expect(await read('HR correspondent')).toBe('lecture.email@agriculture.gouv.fr');
     for (const role of ['agent', 'editor of another partner', 'editorial committee', 'anonymous']) {
       expect((await api.gql(query, { id: target }, bearer(tokens[role]))).body).toEqual({ data: { node: null } });
     }
     const own = await login('lecture.email@agriculture.gouv.fr');
-    expect((await api.gql('{ me { email } }', undefined, bearer(own.token))).body.data.me.email).toBe('lecture.email@agriculture.gouv.fr');
+    expect((await api.data<{ me: object | null }>('{ me { email } }', undefined, bearer(own.token))).me).toEqual({ email: 'lecture.email@agriculture.gouv.fr' });
   });
 });
 
 describe('API clients', () => {
   test('the secret is shown once and stored hashed; wrong or revoked credentials get no token', async () => {
-    const created = await api.gql(`mutation { createApiClient(partner: "dae", name: "Place des achats", scopes: ["catalogue:write"]) {
-      client { clientId name partner { slug } scopes revokedAt } clientSecret userErrors { code } } }`, undefined, bearer(adminToken));
-    const { client, clientSecret } = created.body.data.createApiClient;
+    const created = await createApiClient(api, adminToken, 'dae', ['catalogue:write'], 'Place des achats');
+    expect(created.userErrors).toEqual([]);
+    const client = created.client!;
+    const clientSecret = created.clientSecret!;
     expect(client).toMatchObject({ name: 'Place des achats', partner: { slug: 'dae' }, scopes: ['catalogue:write'], revokedAt: null });
     const [stored] = await api.sql('SELECT secret_hash FROM api_client WHERE client_id = $1', [client.clientId]);
     expect(stored.secret_hash).toMatch(/^\$argon2id\$/);
     expect(stored.secret_hash).not.toContain(clientSecret);
 
-    const issue = (secret: string) => api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) {
-      accessToken expiresIn userErrors { code } } }`, { id: client.clientId, secret });
-    const good = (await issue(clientSecret)).body.data.issueClientToken;
-    expect(good).toMatchObject({ accessToken: expect.any(String), expiresIn: 900, userErrors: [] });
-    expect((await issue('wrong')).body.data.issueClientToken.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+    const issue = (secret: string) => issueClientToken(api, client.clientId, secret);
+    expect(await issue(clientSecret)).toMatchObject({ accessToken: expect.any(String), expiresIn: 900, userErrors: [] });
+    const refused = { accessToken: null, expiresIn: null, userErrors: [expect.objectContaining({ code: 'INVALID_CREDENTIALS' })] };
+    expect(await issue('wrong')).toEqual(refused);
 
-    const revoked = await api.gql(`mutation($id: String!) { revokeApiClient(clientId: $id) { client { revokedAt } userErrors { code } } }`,
-      { id: client.clientId }, bearer(adminToken));
-    expect(revoked.body.data.revokeApiClient.client.revokedAt).toEqual(expect.any(String));
-    expect((await issue(clientSecret)).body.data.issueClientToken.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+    const revoked = await revokeApiClient(api, adminToken, client.clientId);
+    expect(revoked.client?.revokedAt).toEqual(expect.any(String));
+    expect(await issue(clientSecret)).toEqual(refused);
 
-    const audit = await api.sql(`SELECT action FROM audit_entry WHERE convert_from(decode(translate(target, '-_', '+/') || repeat('=', (4 - length(target) % 4) % 4), 'base64'), 'UTF8') LIKE 'ApiClient:%' ORDER BY created_at`);
-    expect(audit.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['API_CLIENT_CREATED', 'API_CLIENT_REVOKED']));
+    const audit = await api.sql<{ action: string }>(`SELECT action FROM audit_entry WHERE convert_from(decode(translate(target, '-_', '+/') || repeat('=', (4 - length(target) % 4) % 4), 'base64'), 'UTF8') LIKE 'ApiClient:%' ORDER BY created_at`);
+    expect(audit.map(row => row.action)).toEqual(expect.arrayContaining(['API_CLIENT_CREATED', 'API_CLIENT_REVOKED']));
   });
 
   test('unknown scopes are VALIDATION, an unknown partner NOT_FOUND', async () => {
-    const { body } = await api.gql(`mutation { a: createApiClient(partner: "maa", name: "x", scopes: ["admin"]) { userErrors { code field } }
-      b: createApiClient(partner: "nowhere", name: "x", scopes: ["hr:read"]) { userErrors { code field } } }`, undefined, bearer(adminToken));
-    expect(body.data.a.userErrors).toEqual([{ code: 'VALIDATION', field: ['scopes'] }]);
-    expect(body.data.b.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['partner'] }]);
+    const refused = (code: string, field: string) => ({ client: null, clientSecret: null, userErrors: [{ code, field: [field], message: expect.any(String) }] });
+    expect(await createApiClient(api, adminToken, 'maa', ['admin'], 'x')).toEqual(refused('VALIDATION', 'scopes'));
+    expect(await createApiClient(api, adminToken, 'nowhere', ['hr:read'], 'x')).toEqual(refused('NOT_FOUND', 'partner'));
   });
 });
 
@@ -215,8 +191,7 @@ test('ADMIN_EMAIL / ADMIN_PASSWORD make sure that admin exists, idempotently, ac
   const restarted = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: ADMIN.email.toUpperCase(), ADMIN_PASSWORD: 'un autre mot de passe pour rien' });
   try {
     expect(await admins()).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
-    const { body } = await restarted.gql(LOGIN, ADMIN);
-    expect(body.data.login.userErrors).toEqual([]);
+    await loginOn(restarted, ADMIN.email, ADMIN.password);
   } finally {
     await restarted.stop();
   }

@@ -53,9 +53,9 @@ onSharedServer('two API processes starting together on one database apply each m
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query('SELECT name, count(*)::int AS times FROM migrations GROUP BY name');
+      const { rows } = await client.query<{ name: string; times: number }>('SELECT name, count(*)::int AS times FROM migrations GROUP BY name');
       expect(rows).toHaveLength(migrations.length);
-      expect(rows.every(row => row.times === 1)).toBe(true);
+      expect(rows.filter(row => row.times !== 1)).toEqual([]);
       const { rows: [demo] } = await client.query('SELECT count(*)::int AS trainings, count(DISTINCT slug)::int AS slugs FROM training');
       expect(demo.trainings).toBe(demo.slugs);
       expect(demo.trainings).toBeGreaterThanOrEqual(34);

@@ -1,6 +1,20 @@
-import { createDraft, submit, review, trainingInput, updateTraining } from '../support/editorial';
-import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
-import { startTestApp, type TestApp } from '../support/test-app';
+import {
+  archive,
+  createDraft,
+  editorialTeam,
+  publish as publishWith,
+  review,
+  SESSION_FIELDS,
+  submit,
+  trainingInput,
+  tryCreateSession,
+  updateTraining,
+  type SessionPayload,
+  type SessionView,
+  type TrainingPayload,
+} from '../support/editorial';
+import { ADMIN_ENV, bearer, person, type Person } from '../support/people';
+import { startTestApp, type GraphQLResponse, type TestApp, type UserErrorView } from '../support/test-app';
 import { day, localId } from '../support/values';
 
 let api: TestApp;
@@ -12,11 +26,8 @@ let technical: Person;
 
 beforeAll(async () => {
   api = await startTestApp(ADMIN_ENV);
-  admin = await login(api, ADMIN.email, ADMIN.password);
-  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
+  ({ admin, editor, editorial, technical } = await editorialTeam(api));
   otherEditor = await person(api, admin.token, 'editeur@fonction-publique.gouv.fr', [['EDITOR', 'dgafp']]);
-  editorial = await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']]);
-  technical = await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']]);
 });
 afterAll(() => api.stop());
 
@@ -25,16 +36,15 @@ const CREATE = `mutation($input: TrainingInput!) { createTraining(input: $input)
     partner { slug } collection { slug } licence { code } coFunders { slug }
     audienceRule { partners { slug } categories functions } }
   userErrors { field code message } } }`;
+/** What `CREATE` answers; the training's fields are compared whole, so only those read one by one are named. */
+type Created = GraphQLResponse<{ createTraining: TrainingPayload<{ slug: string; partner: { slug: string } }> }>;
+const create = (input: Record<string, unknown>, token = editor.token): Promise<Created> => api.gql(CREATE, { input }, bearer(token));
 
 const counts = () =>
   api.sql(`SELECT (SELECT count(*) FROM training)::int AS trainings, (SELECT count(*) FROM training_revision)::int AS revisions,
     (SELECT count(*) FROM training_session)::int AS sessions`);
 
-async function publish(id: string): Promise<void> {
-  expect((await submit(api, editor.token, id)).userErrors).toEqual([]);
-  expect((await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE')).userErrors).toEqual([]);
-  expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('PUBLISHED');
-}
+const publish = (id: string) => publishWith(api, { editor, editorial, technical }, id);
 
 describe('createTraining', () => {
   test('an editor creates a DRAFT for their partner, every field stored as given (trimmed, de-duplicated)', async () => {
@@ -49,9 +59,9 @@ describe('createTraining', () => {
       externalRef: 'MAA-SSI-01',
       audienceRule: { partners: ['maa', 'dgafp'], categories: ['A', 'B'], functions: ['  Encadrant '] },
     });
-    const { body } = await api.gql(CREATE, { input }, bearer(editor.token));
-    expect(body.data.createTraining.userErrors).toEqual([]);
-    expect(body.data.createTraining.training).toMatchObject({
+    const { body } = await create(input);
+    expect(body.data?.createTraining.userErrors).toEqual([]);
+    expect(body.data?.createTraining.training).toMatchObject({
       slug: 'securite-des-systemes-d-information-l-oeuvre-commune',
       status: 'DRAFT',
       title: 'Sécurité des systèmes d’information : l’Œuvre commune',
@@ -78,27 +88,27 @@ describe('createTraining', () => {
 
   test('slugs stay unique when drafts with one title are created at once', async () => {
     const title = 'Création simultanée';
-    const created = await Promise.all(Array.from({ length: 6 }, () => api.gql(CREATE, { input: trainingInput({ title }) }, bearer(editor.token))));
+    const created = await Promise.all(Array.from({ length: 6 }, () => create(trainingInput({ title }))));
     for (const { body } of created) expect(body.errors).toBeUndefined();
-    const slugs = created.map(({ body }) => body.data.createTraining.training.slug);
+    const slugs = created.map(({ body }) => body.data?.createTraining.training?.slug);
     expect(new Set(slugs).size).toBe(6);
-    expect(slugs.every(slug => /^creation-simultanee(-\d+)?$/.test(slug))).toBe(true);
+    for (const slug of slugs) expect(slug).toMatch(/^creation-simultanee(-\d+)?$/);
   });
 
   test('one external reference given to drafts created at once: one is created, the others refused', async () => {
-    const created = await Promise.all(Array.from({ length: 4 }, () => api.gql(CREATE, { input: trainingInput({ externalRef: 'REF-SIMULTANEE' }) }, bearer(editor.token))));
+    const created = await Promise.all(Array.from({ length: 4 }, () => create(trainingInput({ externalRef: 'REF-SIMULTANEE' }))));
     for (const { body } of created) expect(body.errors).toBeUndefined();
-    const outcomes = created.map(({ body }) => body.data.createTraining.userErrors.map((error: any) => error.code).join() || 'CREATED').sort();
+    const outcomes = created.map(({ body }) => body.data!.createTraining.userErrors.map(error => error.code).join() || 'CREATED').sort();
     expect(outcomes).toEqual(['CREATED', 'VALIDATION', 'VALIDATION', 'VALIDATION']);
   });
 
   test('an editor of another partner is FORBIDDEN; an admin may create for any partner', async () => {
     const before = await counts();
-    const { body } = await api.gql(CREATE, { input: trainingInput({ partner: 'maa' }) }, bearer(otherEditor.token));
+    const { body } = await create(trainingInput({ partner: 'maa' }), otherEditor.token);
     expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await counts()).toEqual(before);
-    const byAdmin = await api.gql(CREATE, { input: trainingInput({ partner: 'ira-lyon' }) }, bearer(admin.token));
-    expect(byAdmin.body.data.createTraining.training.partner.slug).toBe('ira-lyon');
+    const byAdmin = await create(trainingInput({ partner: 'ira-lyon' }), admin.token);
+    expect(byAdmin.body.data?.createTraining.training?.partner.slug).toBe('ira-lyon');
   });
 
   test.each([
@@ -126,11 +136,12 @@ describe('createTraining', () => {
     ],
   ])('refuses %s, naming the field, and writes nothing', async (_, overrides, expected) => {
     const before = await counts();
-    const { body } = await api.gql(CREATE, { input: trainingInput(overrides) }, bearer(editor.token));
+    const { body } = await create(trainingInput(overrides));
     expect(body.errors).toBeUndefined();
-    expect(body.data.createTraining.training).toBeNull();
-    expect(body.data.createTraining.userErrors.map((error: any) => [error.code, error.field])).toEqual(expected);
-    expect(body.data.createTraining.userErrors.every((error: any) => error.message.length > 10)).toBe(true);
+    const { training, userErrors } = body.data!.createTraining;
+    expect(training).toBeNull();
+    expect(userErrors.map(error => [error.code, error.field])).toEqual(expected);
+    expect(userErrors.filter(error => error.message.length <= 10)).toEqual([]);
     expect(await counts()).toEqual(before);
   });
 });
@@ -162,7 +173,7 @@ describe('updateTraining', () => {
     await publish(draft.id);
     const updated = await updateTraining(api, editor.token, draft.id, { slug: 'autre-slug' });
     expect(updated.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'slug'] })]);
-    expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`).then(([row]) => row.n)).toBe(0);
+    expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`)).toEqual([{ n: 0 }]);
   });
 
   test('on a published training, refusals write no revision either; its external reference stays', async () => {
@@ -175,16 +186,16 @@ describe('updateTraining', () => {
     ] as const) {
       expect((await updateTraining(api, editor.token, draft.id, input)).userErrors).toEqual([expect.objectContaining({ code, field })]);
     }
-    expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`).then(([row]) => row.n)).toBe(0);
+    expect(await api.sql(`SELECT count(*)::int AS n FROM training_revision`)).toEqual([{ n: 0 }]);
   });
 
   test('changes to a live training sent at once land in one pending revision', async () => {
     const draft = await createDraft(api, editor.token);
     await publish(draft.id);
     const results = await Promise.all(['Un', 'Deux', 'Trois', 'Quatre'].map(word => updateTraining(api, editor.token, draft.id, { summary: `Résumé ${word}` })));
-    expect(results.every(result => result.userErrors.length === 0)).toBe(true);
+    expect(results.map(result => result.userErrors)).toEqual(results.map(() => []));
     const local = localId(draft.id);
-    const revisions = await api.sql(`SELECT status, summary FROM training_revision WHERE training_id = $1`, [local]);
+    const revisions = await api.sql<{ status: string; summary: string }>(`SELECT status, summary FROM training_revision WHERE training_id = $1`, [local]);
     expect(revisions).toHaveLength(1);
     expect(revisions[0].summary).toMatch(/^Résumé (Un|Deux|Trois|Quatre)$/);
   });
@@ -207,24 +218,26 @@ describe('updateTraining', () => {
         expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] }),
       ]);
     }
-    expect((await updateTraining(api, otherEditor.token, draft.id, { title: 'Nouveau titre' })).userErrors[0].code).toBe('NOT_FOUND');
+    expect((await updateTraining(api, otherEditor.token, draft.id, { title: 'Nouveau titre' })).userErrors[0]?.code).toBe('NOT_FOUND');
     const { body } = await api.gql(`mutation($id: ID!) { updateTraining(id: $id, input: { title: "Nouveau titre" }) { userErrors { code } } }`, { id: published.id }, bearer(otherEditor.token));
     expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
 
 describe('sessions', () => {
-  const CREATE_SESSION = `mutation($input: SessionInput!) { createSession(input: $input) {
-    session { id startsAt endsAt enrolmentOpensAt enrolmentClosesAt capacity location cancelled seatsTaken seatsLeft waitlistLength }
-    userErrors { field code message } } }`;
   const UPDATE_SESSION = `mutation($id: ID!, $input: SessionUpdateInput!) { updateSession(id: $id, input: $input) {
-    session { id capacity seatsTaken seatsLeft waitlistLength } userErrors { field code message } } }`;
+    session { ${SESSION_FIELDS} } userErrors { field code message } } }`;
   const CANCEL_SESSION = `mutation($id: ID!) { cancelSession(id: $id) { session { id cancelled cancelledAt } userErrors { field code message } } }`;
-  
-  async function newSession(trainingId: string, input: Record<string, unknown> = {}) {
-    const { body } = await api.gql(CREATE_SESSION, { input: { trainingId, startsAt: day(10), endsAt: day(11), capacity: 3, ...input } }, bearer(editor.token));
-    expect(body.data.createSession.userErrors).toEqual([]);
-    return body.data.createSession.session;
+  const updateSession = async (id: string, input: Record<string, unknown>) =>
+    (await api.data<{ updateSession: SessionPayload }>(UPDATE_SESSION, { id, input }, bearer(editor.token))).updateSession;
+  const cancelSession = (id: string, token = editor.token) =>
+    api.gql<{ cancelSession: { session: { id: string; cancelled: boolean; cancelledAt: string | null } | null; userErrors: UserErrorView[] } }>(CANCEL_SESSION, { id }, bearer(token));
+
+  /** A session of 3 seats (unless `input` says otherwise) in 10 days. */
+  async function newSession(trainingId: string, input: Record<string, unknown> = {}): Promise<SessionView> {
+    const payload = await tryCreateSession(api, editor.token, trainingId, { capacity: 3, ...input });
+    expect(payload.userErrors).toEqual([]);
+    return payload.session!;
   }
 
   /** Agents in the session, as the enrolment operations will write them. */
@@ -252,7 +265,7 @@ describe('sessions', () => {
     expect(session.enrolmentClosesAt).toBe(session.startsAt);
     expect(Math.abs(Date.parse(session.enrolmentOpensAt) - before)).toBeLessThan(60_000);
     // Hidden with its draft.
-    expect((await api.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: session.id })).body.data.node).toBeNull();
+    expect((await api.data<{ node: object | null }>(`query($id: ID!) { node(id: $id) { id } }`, { id: session.id })).node).toBeNull();
   });
 
   test.each([
@@ -263,8 +276,7 @@ describe('sessions', () => {
   ])('refuses %s and writes nothing', async (_, input, field) => {
     const draft = await createDraft(api, editor.token);
     const before = await counts();
-    const { body } = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11), ...input } }, bearer(editor.token));
-    expect(body.data.createSession).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
+    expect(await tryCreateSession(api, editor.token, draft.id, input)).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
     expect(await counts()).toEqual(before);
   });
 
@@ -277,8 +289,7 @@ describe('sessions', () => {
     const session = await newSession(draft.id);
     const local = localId(session.id);
     const [before] = await api.sql(`SELECT * FROM training_session WHERE id = $1`, [local]);
-    const { body } = await api.gql(UPDATE_SESSION, { id: session.id, input }, bearer(editor.token));
-    expect(body.data.updateSession).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
+    expect(await updateSession(session.id, input)).toEqual({ session: null, userErrors: [expect.objectContaining({ code: 'VALIDATION', field })] });
     expect((await api.sql(`SELECT * FROM training_session WHERE id = $1`, [local]))[0]).toEqual(before);
   });
 
@@ -286,14 +297,14 @@ describe('sessions', () => {
     const draft = await createDraft(api, editor.token);
     const session = await newSession(draft.id, { capacity: 3 });
     await enrolments(session.id, 3, 3);
-    const lowered = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 2 } }, bearer(editor.token));
-    expect(lowered.body.data.updateSession.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'capacity'] })]);
+    const lowered = await updateSession(session.id, { capacity: 2 });
+    expect(lowered.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'capacity'] })]);
 
-    const raised = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 4 } }, bearer(editor.token));
-    expect(raised.body.data.updateSession).toEqual({ session: { id: session.id, capacity: 4, seatsTaken: 4, seatsLeft: 0, waitlistLength: 2 }, userErrors: [] });
-    const line = await api.sql(`SELECT u.display_name AS name, e.status, e.waitlist_position AS position FROM enrolment e JOIN user_account u ON u.id = e.user_id
-      WHERE e.session_id = $1 ORDER BY e.enrolled_at`, [localId(session.id)]);
-    expect(line.map((row: any) => [row.name, row.status, row.position])).toEqual([
+    const raised = await updateSession(session.id, { capacity: 4 });
+    expect(raised).toEqual({ session: { ...session, capacity: 4, seatsTaken: 4, seatsLeft: 0, waitlistLength: 2 }, userErrors: [] });
+    const line = await api.sql<{ name: string; status: string; position: number | null }>(`SELECT u.display_name AS name, e.status, e.waitlist_position AS position
+      FROM enrolment e JOIN user_account u ON u.id = e.user_id WHERE e.session_id = $1 ORDER BY e.enrolled_at`, [localId(session.id)]);
+    expect(line.map(row => [row.name, row.status, row.position])).toEqual([
       ['Agent 1', 'CONFIRMED', null],
       ['Agent 2', 'CONFIRMED', null],
       ['Agent 3', 'CONFIRMED', null],
@@ -301,38 +312,34 @@ describe('sessions', () => {
       ['Agent 5', 'WAITLISTED', 1],
       ['Agent 6', 'WAITLISTED', 2],
     ]);
-    const unlimited = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: null } }, bearer(editor.token));
-    expect(unlimited.body.data.updateSession.session).toMatchObject({ capacity: null, seatsTaken: 6, seatsLeft: null, waitlistLength: 0 });
+    const unlimited = await updateSession(session.id, { capacity: null });
+    expect(unlimited.session).toMatchObject({ capacity: null, seatsTaken: 6, seatsLeft: null, waitlistLength: 0 });
   });
 
   test('cancelling a session cancels its active enrolments, once; a cancelled session no longer changes', async () => {
     const draft = await createDraft(api, editor.token);
     const session = await newSession(draft.id, { capacity: 2 });
     await enrolments(session.id, 2, 1);
-    const cancelled = await api.gql(CANCEL_SESSION, { id: session.id }, bearer(editor.token));
-    expect(cancelled.body.data.cancelSession.session).toMatchObject({ cancelled: true, cancelledAt: expect.any(String) });
+    const cancelled = await cancelSession(session.id);
+    expect(cancelled.body.data?.cancelSession.session).toMatchObject({ cancelled: true, cancelledAt: expect.any(String) });
     const local = localId(session.id);
     expect(await api.sql(`SELECT status, waitlist_position FROM enrolment WHERE session_id = $1`, [local])).toEqual(
       Array(3).fill({ status: 'CANCELLED', waitlist_position: null }),
     );
     const [audit] = await api.sql(`SELECT details FROM audit_entry WHERE action = 'SESSION_CANCELLED' AND target = $1`, [session.id]);
     expect(audit.details).toEqual({ cancelledEnrolments: 3 });
-    expect((await api.gql(CANCEL_SESSION, { id: session.id }, bearer(editor.token))).body.data.cancelSession.userErrors[0].code).toBe('INVALID_TRANSITION');
-    expect((await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 5 } }, bearer(editor.token))).body.data.updateSession.userErrors[0].code).toBe(
-      'INVALID_TRANSITION',
-    );
+    expect((await cancelSession(session.id)).body.data?.cancelSession.userErrors[0]?.code).toBe('INVALID_TRANSITION');
+    expect((await updateSession(session.id, { capacity: 5 })).userErrors[0]?.code).toBe('INVALID_TRANSITION');
   });
 
   test('sessions of a published training change without review; of an archived one, not at all', async () => {
     const draft = await createDraft(api, editor.token);
     await publish(draft.id);
     const session = await newSession(draft.id);
-    const moved = await api.gql(UPDATE_SESSION, { id: session.id, input: { capacity: 10 } }, bearer(editor.token));
-    expect(moved.body.data.updateSession.session.capacity).toBe(10);
-    const archived = await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { training { status } userErrors { code } } }`, { id: draft.id }, bearer(editor.token));
-    expect(archived.body.data.archiveTraining.training.status).toBe('ARCHIVED');
-    const refused = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11) } }, bearer(editor.token));
-    expect(refused.body.data.createSession.userErrors[0].code).toBe('INVALID_TRANSITION');
+    const moved = await updateSession(session.id, { capacity: 10 });
+    expect(moved.session?.capacity).toBe(10);
+    expect((await archive(api, editor.token, draft.id)).training?.status).toBe('ARCHIVED');
+    expect((await tryCreateSession(api, editor.token, draft.id)).userErrors[0]?.code).toBe('INVALID_TRANSITION');
   });
 
   test.each([
@@ -344,31 +351,31 @@ describe('sessions', () => {
     expect((await submit(api, editor.token, draft.id)).userErrors).toEqual([]);
     if (status !== 'SUBMITTED') {
       const decision = status === 'REJECTED' ? 'REJECT' : 'REQUEST_CHANGES';
-      expect((await review(api, editorial.token, draft.id, 'EDITORIAL', decision, 'Motif.')).training.status).toBe(status);
+      expect((await review(api, editorial.token, draft.id, 'EDITORIAL', decision, 'Motif.')).training?.status).toBe(status);
     }
-    const { body } = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(10), endsAt: day(11) } }, bearer(editor.token));
-    expect(body.data.createSession.userErrors.map((error: any) => error.code)).toEqual(allowed ? [] : ['INVALID_TRANSITION']);
+    expect((await tryCreateSession(api, editor.token, draft.id)).userErrors.map(error => error.code)).toEqual(allowed ? [] : ['INVALID_TRANSITION']);
   });
 
   test('moving a session moves an enrolment deadline left at its default; a past start needs an explicit window', async () => {
     const draft = await createDraft(api, editor.token);
     const session = await newSession(draft.id);
-    const moved = await api.gql(`mutation($id: ID!, $input: SessionUpdateInput!) { updateSession(id: $id, input: $input) { session { startsAt enrolmentClosesAt } userErrors { code } } }`,
-      { id: session.id, input: { startsAt: day(20), endsAt: day(21) } }, bearer(editor.token));
-    expect(moved.body.data.updateSession.session.enrolmentClosesAt).toBe(moved.body.data.updateSession.session.startsAt);
-    const past = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(-1), endsAt: day(1) } }, bearer(editor.token));
-    expect(past.body.data.createSession.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'startsAt'] })]);
-    const explicit = await api.gql(CREATE_SESSION, { input: { trainingId: draft.id, startsAt: day(-1), endsAt: day(1), enrolmentOpensAt: day(-3), enrolmentClosesAt: day(-1) } },
-      bearer(editor.token));
-    expect(explicit.body.data.createSession.userErrors).toEqual([]);
+    const moved = await updateSession(session.id, { startsAt: day(20), endsAt: day(21) });
+    const { startsAt, enrolmentClosesAt } = moved.session!;
+    expect(enrolmentClosesAt).toBe(startsAt);
+    const past = await tryCreateSession(api, editor.token, draft.id, { startsAt: day(-1), endsAt: day(1) });
+    expect(past.userErrors).toEqual([expect.objectContaining({ code: 'VALIDATION', field: ['input', 'startsAt'] })]);
+    const explicit = await tryCreateSession(api, editor.token, draft.id, { startsAt: day(-1), endsAt: day(1), enrolmentOpensAt: day(-3), enrolmentClosesAt: day(-1) });
+    expect(explicit.userErrors).toEqual([]);
   });
 
   test('an editor of another partner cannot touch the sessions', async () => {
     const draft = await createDraft(api, editor.token);
     await publish(draft.id);
     const session = await newSession(draft.id);
-    const { body } = await api.gql(CANCEL_SESSION, { id: session.id }, bearer(otherEditor.token));
+    const { body } = await cancelSession(session.id, otherEditor.token);
     expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await api.gql(`query($id: ID!) { node(id: $id) { ... on TrainingSession { cancelled } } }`, { id: session.id })).body.data.node.cancelled).toBe(false);
+    expect((await api.data<{ node: { cancelled: boolean } | null }>(`query($id: ID!) { node(id: $id) { ... on TrainingSession { cancelled } } }`, { id: session.id })).node).toEqual({
+      cancelled: false,
+    });
   });
 });

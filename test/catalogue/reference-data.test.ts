@@ -1,5 +1,5 @@
 import { ReferenceData1795917788749 } from '../../migrations/1795917788749-ReferenceData';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { nodes, startTestApp, type Edges, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 beforeAll(async () => {
@@ -14,29 +14,28 @@ const COLLECTIONS = [
 ];
 
 test('the 12 collections come in display order with their published training counts', async () => {
-  const { body } = await api.gql('{ collections { slug name position trainingCount } }');
-  expect(body.errors).toBeUndefined();
-  expect(body.data.collections.map((c: { slug: string }) => c.slug)).toEqual(COLLECTIONS);
-  expect(body.data.collections.map((c: { position: number }) => c.position)).toEqual(COLLECTIONS.map((_, i) => i + 1));
+  const { collections } = await api.data<{ collections: { slug: string; name: string; position: number; trainingCount: number }[] }>(
+    '{ collections { slug name position trainingCount } }');
+  expect(collections.map(c => c.slug)).toEqual(COLLECTIONS);
+  expect(collections.map(c => c.position)).toEqual(COLLECTIONS.map((_, i) => i + 1));
   const [{ count }] = await api.sql(`SELECT count(*)::int AS count FROM training WHERE status = 'PUBLISHED'`);
-  const counted = body.data.collections.reduce((sum: number, c: { trainingCount: number }) => sum + c.trainingCount, 0);
+  const counted = collections.reduce((sum, c) => sum + c.trainingCount, 0);
   expect(counted).toBe(count);
 });
 
 test('partners carry kind and e-mail domains, and filter by kind', async () => {
-  const { body } = await api.gql('{ partners { slug acronym kind emailDomains } schools: partners(kind: SCHOOL) { slug } }');
-  expect(body.errors).toBeUndefined();
-  const bySlug = Object.fromEntries(body.data.partners.map((p: { slug: string }) => [p.slug, p]));
+  const { partners, schools } = await api.data<{ partners: { slug: string }[]; schools: { slug: string }[] }>(
+    '{ partners { slug acronym kind emailDomains } schools: partners(kind: SCHOOL) { slug } }');
+  const bySlug = Object.fromEntries(partners.map(p => [p.slug, p]));
   expect(Object.keys(bySlug).sort()).toEqual(['dae', 'dgafp', 'dinum', 'ira-lyon', 'maa']);
   expect(bySlug.maa).toMatchObject({ kind: 'MINISTRY', emailDomains: ['agriculture.gouv.fr'] });
   expect(bySlug.dae).toMatchObject({ kind: 'INTERMINISTERIAL_DIRECTORATE', emailDomains: ['finances.gouv.fr'] });
-  expect(body.data.schools).toEqual([{ slug: 'ira-lyon' }]);
+  expect(schools).toEqual([{ slug: 'ira-lyon' }]);
 });
 
 test('licences by SPDX-style code, with what they allow', async () => {
-  const { body } = await api.gql('{ licences { code name url allowsSharing allowsAdaptation allowsCommercialUse } }');
-  expect(body.errors).toBeUndefined();
-  const byCode = Object.fromEntries(body.data.licences.map((l: { code: string }) => [l.code, l]));
+  const { licences } = await api.data<{ licences: { code: string; url: string }[] }>('{ licences { code name url allowsSharing allowsAdaptation allowsCommercialUse } }');
+  const byCode = Object.fromEntries(licences.map(l => [l.code, l]));
   expect(Object.keys(byCode).sort()).toEqual([
     'CC-BY-4.0', 'CC-BY-NC-4.0', 'CC-BY-NC-ND-4.0', 'CC-BY-NC-SA-4.0', 'CC-BY-ND-4.0', 'CC-BY-SA-4.0', 'CC0-1.0',
     'LicenseRef-all-rights-reserved', 'etalab-2.0',
@@ -47,13 +46,13 @@ test('licences by SPDX-style code, with what they allow', async () => {
 });
 
 test('the FAQ and the guided tour come in order', async () => {
-  const { body } = await api.gql('{ faq { question answer category position } tour { target title body position } }');
-  expect(body.errors).toBeUndefined();
-  expect(body.data.faq.length).toBeGreaterThanOrEqual(3);
-  expect(body.data.tour.length).toBeGreaterThanOrEqual(3);
+  const { faq, tour } = await api.data<{ faq: { position: number }[]; tour: { position: number }[] }>(
+    '{ faq { question answer category position } tour { target title body position } }');
+  expect(faq.length).toBeGreaterThanOrEqual(3);
+  expect(tour.length).toBeGreaterThanOrEqual(3);
   const positions = (items: { position: number }[]) => items.map(item => item.position);
-  expect(positions(body.data.faq)).toEqual([...positions(body.data.faq)].sort((a, b) => a - b));
-  expect(positions(body.data.tour)).toEqual([...positions(body.data.tour)].sort((a, b) => a - b));
+  expect(positions(faq)).toEqual([...positions(faq)].sort((a, b) => a - b));
+  expect(positions(tour)).toEqual([...positions(tour)].sort((a, b) => a - b));
 });
 
 test('reference data is inserted again idempotently: running its migration twice adds nothing', async () => {
@@ -83,8 +82,9 @@ describe('demo catalogue', () => {
   });
 
   test('models the real offer: CPF, RPS, territorial State, procurement, mobility and the three Agriculture offers', async () => {
-    const { body } = await api.gql('{ trainings(first: 100) { edges { node { title partner { slug } } } } }');
-    const trainings = body.data.trainings.edges.map((e: any) => e.node) as { title: string; partner: { slug: string } }[];
+    const trainings = nodes(
+      (await api.data<{ trainings: Edges<{ title: string; partner: { slug: string } }> }>('{ trainings(first: 100) { edges { node { title partner { slug } } } } }')).trainings,
+    );
     const has = (pattern: RegExp, partner?: string) =>
       trainings.some(t => pattern.test(t.title) && (!partner || t.partner.slug === partner));
     expect(has(/CPF|compte personnel de formation/i)).toBe(true);

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/test-app';
+import { nodes, startTestApp, type Edges, type PageInfo, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 beforeAll(async () => {
@@ -9,12 +9,19 @@ afterAll(() => api.stop());
 const SEARCH = `query($search: String, $orderBy: TrainingOrder, $first: Int, $after: String, $filter: TrainingFilter) {
   trainings(search: $search, orderBy: $orderBy, first: $first, after: $after, filter: $filter) {
     totalCount edges { cursor node { slug title } } pageInfo { hasNextPage endCursor } } }`;
+type Found = Edges<{ slug: string; title: string }> & { totalCount: number; pageInfo: PageInfo };
 
-async function titles(search: string, extra: Record<string, unknown> = {}): Promise<string[]> {
-  const { body } = await api.gql(SEARCH, { search, first: 100, ...extra });
-  expect(body.errors).toBeUndefined();
-  return body.data.trainings.edges.map((edge: { node: { title: string } }) => edge.node.title);
+/** A page of `SEARCH` that must go through. */
+const search = async (variables: Record<string, unknown>) => (await api.data<{ trainings: Found }>(SEARCH, variables)).trainings;
+/** `SEARCH` as sent, for the refusals. */
+const searchResponse = (variables: Record<string, unknown>) => api.gql<{ trainings: Found }>(SEARCH, variables);
+const titlesOf = (found: Found) => nodes(found).map(node => node.title);
+
+async function titles(text: string, extra: Record<string, unknown> = {}): Promise<string[]> {
+  return titlesOf(await search({ search: text, first: 100, ...extra }));
 }
+/** The list (search, order) that a page's `endCursor` names. */
+const cursorList = (found: Found) => JSON.parse(Buffer.from(found.pageInfo.endCursor!, 'base64url').toString()).l as string;
 
 describe('French full-text search', () => {
   test.each(['marchés publics', 'marches publics', 'MARCHÉS', 'marché', 'Marches'])(
@@ -39,14 +46,13 @@ describe('French full-text search', () => {
   });
 
   test('pages of a typo-tolerant search follow the same list', async () => {
-    const first = await api.gql(SEARCH, { search: 'teletravial', first: 1 });
+    const first = await search({ search: 'teletravial', first: 1 });
     const all = await titles('teletravial');
-    if (first.body.data.trainings.pageInfo.hasNextPage) {
-      const next = await api.gql(SEARCH, { search: 'teletravial', first: 100, after: first.body.data.trainings.pageInfo.endCursor });
-      const walked = [...first.body.data.trainings.edges, ...next.body.data.trainings.edges].map((e: any) => e.node.title);
-      expect(walked).toEqual(all);
+    if (first.pageInfo.hasNextPage) {
+      const next = await search({ search: 'teletravial', first: 100, after: first.pageInfo.endCursor });
+      expect([...titlesOf(first), ...titlesOf(next)]).toEqual(all);
     } else {
-      expect(first.body.data.trainings.totalCount).toBe(1);
+      expect(first.totalCount).toBe(1);
     }
   });
 
@@ -74,22 +80,22 @@ describe('French full-text search', () => {
   test("the partner's name and acronym and the collection's name are searched too", async () => {
     const [{ count: dae }] = await api.sql(`SELECT count(*)::int AS count FROM training t JOIN partner p ON p.id = t.partner_id
       WHERE p.slug = 'dae' AND t.status = 'PUBLISHED'`);
-    const byName = await api.gql(SEARCH, { search: 'Direction des achats', first: 100, filter: { partners: ['dae'] } });
-    expect(byName.body.data.trainings.totalCount).toBe(dae);
+    const byName = await search({ search: 'Direction des achats', first: 100, filter: { partners: ['dae'] } });
+    expect(byName.totalCount).toBe(dae);
     expect((await titles('DINUM')).length).toBeGreaterThan(0);
-    const ecology = await api.gql(SEARCH, { search: 'transition écologique', first: 1, filter: { collections: ['transition-ecologique'] } });
+    const ecology = await search({ search: 'transition écologique', first: 1, filter: { collections: ['transition-ecologique'] } });
     const [{ count: inCollection }] = await api.sql(`SELECT count(*)::int AS count FROM training t JOIN collection c ON c.id = t.collection_id
       WHERE c.slug = 'transition-ecologique' AND t.status = 'PUBLISHED'`);
-    expect(ecology.body.data.trainings.totalCount).toBe(inCollection);
+    expect(ecology.totalCount).toBe(inCollection);
   });
 
   test('a renamed partner is found under its new name (the search document follows)', async () => {
     await api.sql(`UPDATE partner SET name = 'Institut Zéphyrin de Lyon' WHERE slug = 'ira-lyon'`);
     try {
-      const found = await api.gql(SEARCH, { search: 'zephyrin', first: 1 });
+      const found = await search({ search: 'zephyrin', first: 1 });
       const [{ count }] = await api.sql(`SELECT count(*)::int AS count FROM training t JOIN partner p ON p.id = t.partner_id
         WHERE p.slug = 'ira-lyon' AND t.status = 'PUBLISHED'`);
-      expect(found.body.data.trainings.totalCount).toBe(count);
+      expect(found.totalCount).toBe(count);
     } finally {
       await api.sql(`UPDATE partner SET name = 'Institut régional d’administration de Lyon' WHERE slug = 'ira-lyon'`);
     }
@@ -97,7 +103,7 @@ describe('French full-text search', () => {
 
   test('a title match ranks above a match in the body (RELEVANCE is the default with a search)', async () => {
     const ranked = await titles('mobilité');
-    expect(ranked.slice(0, 2).every(title => /mobilit/i.test(title))).toBe(true);
+    for (const title of ranked.slice(0, 2)) expect(title).toMatch(/mobilit/i);
   });
 
   test('RELEVANCE pagination walks every match once, ties broken stably', async () => {
@@ -105,10 +111,10 @@ describe('French full-text search', () => {
     const walked: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 40; page++) {
-      const { body } = (await api.gql(SEARCH, { search: 'fonction publique', first: 2, after })) as { body: any };
-      walked.push(...body.data.trainings.edges.map((e: any) => e.node.title));
-      if (!body.data.trainings.pageInfo.hasNextPage) break;
-      after = body.data.trainings.pageInfo.endCursor;
+      const page: Found = await search({ search: 'fonction publique', first: 2, after });
+      walked.push(...titlesOf(page));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
     }
     expect(all.length).toBeGreaterThan(2);
     expect(walked).toEqual(all);
@@ -121,15 +127,16 @@ describe('French full-text search', () => {
   });
 
   test.each(['NEWEST', 'NEXT_SESSION'])('a search ordered by %s is in that order, not only the same set', async orderBy => {
-    const { body } = await api.gql(`query($orderBy: TrainingOrder) { trainings(search: "agents", orderBy: $orderBy, first: 50) { edges { node {
-      publishedAt sessions(upcoming: true, first: 20) { edges { node { startsAt enrolmentClosesAt cancelled } } } } } } }`, { orderBy });
-    expect(body.errors).toBeUndefined();
+    type Session = { startsAt: string; enrolmentClosesAt: string; cancelled: boolean };
+    const { trainings } = await api.data<{ trainings: Edges<{ publishedAt: string; sessions: Edges<Session> }> }>(`query($orderBy: TrainingOrder) {
+      trainings(search: "agents", orderBy: $orderBy, first: 50) { edges { node {
+        publishedAt sessions(upcoming: true, first: 20) { edges { node { startsAt enrolmentClosesAt cancelled } } } } } } }`, { orderBy });
     const now = Date.now();
-    const keys: (number | null)[] = body.data.trainings.edges.map(({ node }: any) => {
+    const keys: (number | null)[] = nodes(trainings).map(node => {
       if (orderBy === 'NEWEST') return -Date.parse(node.publishedAt);
-      const open = node.sessions.edges.map((edge: any) => edge.node)
-        .filter((session: any) => !session.cancelled && Date.parse(session.enrolmentClosesAt) > now)
-        .map((session: any) => Date.parse(session.startsAt));
+      const open = nodes(node.sessions)
+        .filter(session => !session.cancelled && Date.parse(session.enrolmentClosesAt) > now)
+        .map(session => Date.parse(session.startsAt));
       return open.length ? Math.min(...open) : null;
     });
     expect(keys.length).toBeGreaterThan(3);
@@ -149,24 +156,22 @@ describe('hostile search strings never reach SQL or tsquery as errors', () => {
     ['unbalanced quote', '"marchés publics'],
     ['only an exclusion', '-marchés'],
     ['emoji and RTL', '📚 مرحبا formation'],
-  ])('%s', async (_, search) => {
-    const { body } = await api.gql(SEARCH, { search, first: 5 });
-    expect(body.errors).toBeUndefined();
-    expect(Array.isArray(body.data.trainings.edges)).toBe(true);
+  ])('%s', async (_, text) => {
+    expect(Array.isArray((await search({ search: text, first: 5 })).edges)).toBe(true);
   });
 
   test.each([['operators', '&|!():*'], ['quotes', `'"'"''"`], ['backslashes', '\\\\ \\" \\']])(
     'a query without any letter or digit (%s) is a clear BAD_USER_INPUT',
-    async (_, search) => {
-      const { body } = await api.gql(SEARCH, { search, first: 5 });
+    async (_, text) => {
+      const { body } = await searchResponse({ search: text, first: 5 });
       expect(body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
       expect(body.errors?.[0].message).toMatch(/au moins un mot/);
     },
   );
 
   test('a blank search lists the whole catalogue', async () => {
-    const [blank, none] = await Promise.all([api.gql(SEARCH, { search: '   ', first: 1 }), api.gql(SEARCH, { first: 1 })]);
-    expect(blank.body.data.trainings.totalCount).toBe(none.body.data.trainings.totalCount);
+    const [blank, none] = await Promise.all([search({ search: '   ', first: 1 }), search({ first: 1 })]);
+    expect(blank.totalCount).toBe(none.totalCount);
   });
 });
 
@@ -183,9 +188,7 @@ type Facets = {
 };
 
 async function facets(variables: Record<string, unknown>): Promise<{ totalCount: number; facets: Facets }> {
-  const { body } = await api.gql(FACETS, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data.trainings;
+  return (await api.data<{ trainings: { totalCount: number; facets: Facets } }>(FACETS, variables)).trainings;
 }
 
 const sum = (items: { count: number }[]) => items.reduce((total, item) => total + item.count, 0);
@@ -198,8 +201,8 @@ describe('facets', () => {
     expect(sum(f.partners)).toBe(totalCount);
     expect(sum(f.modalities)).toBe(totalCount);
     expect(sum(f.certifying)).toBe(totalCount);
-    expect(f.partners.every(p => p.count > 0)).toBe(true);
-    expect(f.modalities.every(m => m.count > 0)).toBe(true);
+    expect(f.partners.filter(p => p.count <= 0)).toEqual([]);
+    expect(f.modalities.filter(m => m.count <= 0)).toEqual([]);
   });
 
   test("a facet's counts ignore its own filter, and the other facets apply it", async () => {
@@ -253,10 +256,10 @@ describe('statements per request', () => {
       facets { collections { count } partners { partner { slug } count } }
       edges { node { title partner { slug } collection { slug } licence { code } sessions(first: 3, upcoming: true) { edges { node { seatsLeft } } } } } } }`;
     const small = await api.gql(page, { first: 5 });
-    const large = await api.gql(page, { first: 50 });
+    const large = await api.gql<{ trainings: Edges<object> & { totalCount: number } }>(page, { first: 50 });
     expect(large.body.errors).toBeUndefined();
-    expect(large.body.data.trainings.totalCount).toBeGreaterThanOrEqual(50);
-    expect(large.body.data.trainings.edges).toHaveLength(50);
+    expect(large.body.data?.trainings.totalCount).toBeGreaterThanOrEqual(50);
+    expect(large.body.data?.trainings.edges).toHaveLength(50);
     expect(large.statements).toBe(small.statements);
   });
 });
@@ -278,17 +281,17 @@ describe('review cases', () => {
     const query = 'budget or comptable publique';
     const [{ n }] = await api.sql(`SELECT count(*)::int AS n FROM training WHERE status = 'PUBLISHED'
       AND search_document @@ websearch_to_tsquery('french_unaccent', $1)`, [query]);
-    const { body } = await api.gql(SEARCH, { search: query, first: 1 });
+    const found = await search({ search: query, first: 1 });
     expect(n).toBeGreaterThan(0);
-    expect(body.data.trainings.totalCount).toBe(n);
+    expect(found.totalCount).toBe(n);
   });
 
   test('facets stay honest when a filter hides every full-text match (no typo fallback then)', async () => {
     const hidden = await facets({ search: 'marchés', filter: { collections: ['langues'] } });
     expect(hidden.totalCount).toBe(0);
     for (const { collection, count } of hidden.facets.collections.filter(c => c.count > 0)) {
-      const clicked = await api.gql(SEARCH, { search: 'marchés', first: 1, filter: { collections: [collection.slug] } });
-      expect(clicked.body.data.trainings.totalCount).toBe(count);
+      const clicked = await search({ search: 'marchés', first: 1, filter: { collections: [collection.slug] } });
+      expect(clicked.totalCount).toBe(count);
     }
     expect(sum(hidden.facets.collections)).toBeGreaterThan(0);
   });
@@ -296,11 +299,9 @@ describe('review cases', () => {
   test('a typo-tolerant search with several matches pages through all of them once', async () => {
     const all = await titles('psycosociaux');
     expect(all.length).toBeGreaterThanOrEqual(2);
-    const first = await api.gql(SEARCH, { search: 'psycosociaux', first: 1 });
-    const next = await api.gql(SEARCH, { search: 'psycosociaux', first: 100, after: first.body.data.trainings.pageInfo.endCursor });
-    expect(next.body.errors).toBeUndefined();
-    const walked = [...first.body.data.trainings.edges, ...next.body.data.trainings.edges].map((e: any) => e.node.title);
-    expect(walked).toEqual(all);
+    const first = await search({ search: 'psycosociaux', first: 1 });
+    const next = await search({ search: 'psycosociaux', first: 100, after: first.pageInfo.endCursor });
+    expect([...titlesOf(first), ...titlesOf(next)]).toEqual(all);
   });
 
   test('typo tolerance honours exclusions', async () => {
@@ -319,25 +320,22 @@ describe('review cases', () => {
 
   test('cursors with out-of-range keys, or from another search, are BAD_USER_INPUT', async () => {
     const forge = (fields: object) => Buffer.from(JSON.stringify(fields)).toString('base64url');
-    const page = await api.gql(SEARCH, { search: 'agents', first: 1 });
-    const list = JSON.parse(Buffer.from(page.body.data.trainings.pageInfo.endCursor, 'base64url').toString()).l as string;
+    const page = await search({ search: 'agents', first: 1 });
     const id = '00000000-0000-4000-8000-000000000000';
     for (const key of ['1e50', '1e-50', 'NaN']) {
-      const { body } = await api.gql(SEARCH, { search: 'agents', first: 1, after: forge({ l: list, k: key, i: id }) });
+      const { body } = await searchResponse({ search: 'agents', first: 1, after: forge({ l: cursorList(page), k: key, i: id }) });
       expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
-    const other = await api.gql(SEARCH, { search: 'marchés', first: 1, after: page.body.data.trainings.pageInfo.endCursor });
+    const other = await searchResponse({ search: 'marchés', first: 1, after: page.pageInfo.endCursor });
     expect(other.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
-    const newest = await api.gql(SEARCH, { first: 1, orderBy: 'NEWEST' });
-    const newestList = JSON.parse(Buffer.from(newest.body.data.trainings.pageInfo.endCursor, 'base64url').toString()).l as string;
+    const newestList = cursorList(await search({ first: 1, orderBy: 'NEWEST' }));
     for (const key of ['0000-01-01 00:00:00', '2024-02-30 00:00:00+00', '2024-01-01 25:00:00+00']) {
-      const { body } = await api.gql(SEARCH, { first: 1, orderBy: 'NEWEST', after: forge({ l: newestList, k: key, i: id }) });
+      const { body } = await searchResponse({ first: 1, orderBy: 'NEWEST', after: forge({ l: newestList, k: key, i: id }) });
       expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
-    const title = await api.gql(SEARCH, { first: 1, orderBy: 'TITLE' });
-    const titleList = JSON.parse(Buffer.from(title.body.data.trainings.pageInfo.endCursor, 'base64url').toString()).l as string;
-    const nul = await api.gql(SEARCH, { first: 1, orderBy: 'TITLE', after: forge({ l: titleList, k: 'a\u0000b', i: id }) });
+    const titleList = cursorList(await search({ first: 1, orderBy: 'TITLE' }));
+    const nul = await searchResponse({ first: 1, orderBy: 'TITLE', after: forge({ l: titleList, k: 'a\u0000b', i: id }) });
     expect(nul.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

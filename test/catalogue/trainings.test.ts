@@ -1,4 +1,5 @@
-import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
+import { SESSION_FIELDS, type SessionView } from '../support/editorial';
+import { nodeIds, nodes, startTestApp, type Edges, type PageInfo, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 let draft: { id: string; slug: string; sessionId: string };
@@ -22,20 +23,25 @@ const PAGE = `query Page($first: Int, $after: String, $orderBy: TrainingOrder, $
     pageInfo { hasNextPage endCursor }
   }
 }`;
+type Page = {
+  trainings: {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string; slug: string; title: string; status: string; publishedAt: string } }[];
+    pageInfo: PageInfo;
+  };
+};
 
 async function walk(orderBy: string, first: number, filter?: object) {
   const slugs: string[] = [];
   let after: string | null = null;
   let totalCount = 0;
   for (let pages = 0; pages < 50; pages++) {
-    const { body }: GraphQLResponse = await api.gql(PAGE, { first, after, orderBy, filter });
-    expect(body.errors).toBeUndefined();
-    const connection: any = body.data.trainings;
+    const { trainings: connection }: Page = await api.data(PAGE, { first, after, orderBy, filter });
     totalCount = connection.totalCount;
-    slugs.push(...connection.edges.map((edge: { node: { slug: string } }) => edge.node.slug));
+    slugs.push(...nodes(connection).map(node => node.slug));
     expect(connection.edges.length).toBeLessThanOrEqual(first);
     if (!connection.pageInfo.hasNextPage) return { slugs, totalCount };
-    expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1).cursor);
+    expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor);
     after = connection.pageInfo.endCursor;
   }
   throw new Error('pagination did not end');
@@ -51,25 +57,24 @@ describe('cursor pagination', () => {
   });
 
   test('NEWEST lists the most recently published first', async () => {
-    const { body } = await api.gql(PAGE, { first: 100, orderBy: 'NEWEST' });
-    const dates = body.data.trainings.edges.map((edge: { node: { publishedAt: string } }) => Date.parse(edge.node.publishedAt));
+    const { trainings } = await api.data<Page>(PAGE, { first: 100, orderBy: 'NEWEST' });
+    const dates = nodes(trainings).map(node => Date.parse(node.publishedAt));
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
   });
 
   test('TITLE lists alphabetically, accents ignored', async () => {
-    const { body } = await api.gql(PAGE, { first: 100, orderBy: 'TITLE' });
+    const { trainings } = await api.data<Page>(PAGE, { first: 100, orderBy: 'TITLE' });
     const fold = (title: string) => title.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const titles: string[] = body.data.trainings.edges.map((edge: { node: { title: string } }) => fold(edge.node.title));
+    const titles = nodes(trainings).map(node => fold(node.title));
     expect(titles).toEqual([...titles].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(titles.findIndex(title => title.startsWith('egalite'))).toBeLessThan(titles.findIndex(title => title.startsWith('f')));
   });
 
   test('NEXT_SESSION lists the soonest upcoming session first and trainings without one last', async () => {
-    const { body } = await api.gql(`{ trainings(first: 100, orderBy: NEXT_SESSION) { edges { node {
-      sessions(upcoming: true, first: 10) { edges { node { startsAt cancelled } } } } } } }`);
-    expect(body.errors).toBeUndefined();
-    const next = body.data.trainings.edges.map((edge: any) => {
-      const starts = edge.node.sessions.edges.filter((s: any) => !s.node.cancelled).map((s: any) => Date.parse(s.node.startsAt));
+    const { trainings } = await api.data<{ trainings: Edges<{ sessions: Edges<{ startsAt: string; cancelled: boolean }> }> }>(`{ trainings(first: 100, orderBy: NEXT_SESSION) {
+      edges { node { sessions(upcoming: true, first: 10) { edges { node { startsAt cancelled } } } } } } }`);
+    const next = nodes(trainings).map(training => {
+      const starts = nodes(training.sessions).filter(session => !session.cancelled).map(session => Date.parse(session.startsAt));
       return starts.length ? Math.min(...starts) : Infinity;
     });
     expect(next).toEqual([...next].sort((a, b) => a - b));
@@ -92,9 +97,9 @@ describe('bounds and malformed arguments', () => {
   });
 
   test('first defaults to 20 and accepts 1 and 100', async () => {
-    const results = await Promise.all([undefined, 1, 100].map(first => api.gql(PAGE, { first })));
-    expect(results.map(r => r.body.data.trainings.edges.length)).toEqual([20, 1, expect.any(Number)]);
-    expect(results[2].body.data.trainings.edges.length).toBe(results[2].body.data.trainings.totalCount);
+    const results = await Promise.all([undefined, 1, 100].map(first => api.data<Page>(PAGE, { first })));
+    expect(results.map(r => r.trainings.edges.length)).toEqual([20, 1, expect.any(Number)]);
+    expect(results[2].trainings.edges.length).toBe(results[2].trainings.totalCount);
   });
 
   test.each(['nope', 'eyJ4IjoxfQ', ''])('a forged cursor %p is refused with BAD_USER_INPUT', async after => {
@@ -103,8 +108,8 @@ describe('bounds and malformed arguments', () => {
   });
 
   test('a cursor of another order, list or with a forged key is refused, never cast blindly into SQL', async () => {
-    const newest = await api.gql(PAGE, { first: 1, orderBy: 'NEWEST' });
-    const newestCursor = newest.body.data.trainings.pageInfo.endCursor;
+    const newest = await api.data<Page>(PAGE, { first: 1, orderBy: 'NEWEST' });
+    const newestCursor = newest.trainings.pageInfo.endCursor;
     const titleAfterNewest = await api.gql(PAGE, { first: 1, orderBy: 'TITLE', after: newestCursor });
     expect(titleAfterNewest.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
@@ -141,7 +146,7 @@ describe('bounds and malformed arguments', () => {
 });
 
 describe('filters', () => {
-  const count = async (filter: object) => (await api.gql(PAGE, { first: 1, filter })).body.data.trainings.totalCount as number;
+  const count = async (filter: object) => (await api.data<Page>(PAGE, { first: 1, filter })).trainings.totalCount;
   const sqlCount = async (where: string, parameters: unknown[] = []) =>
     (await api.sql(`SELECT count(*)::int AS n FROM training t WHERE t.status = 'PUBLISHED' AND ${where}`, parameters))[0].n;
 
@@ -178,15 +183,18 @@ describe('filters', () => {
 describe('a training sheet', () => {
   test('training(slug) returns the whole sheet with its relations', async () => {
     const [{ slug }] = await api.sql(`SELECT slug FROM training WHERE status = 'PUBLISHED' AND cardinality(co_funder_ids) > 0 LIMIT 1`);
-    const { body } = await api.gql(`query($slug: String!) { training(slug: $slug) {
+    type Sheet = {
+      coFunders: { slug: string }[];
+      objectives: string[];
+      sessions: Edges<SessionView & { training: { slug: string } }> & { totalCount: number };
+    };
+    const { training } = await api.data<{ training: Sheet }>(`query($slug: String!) { training(slug: $slug) {
       slug title summary objectives content prerequisites audience targetJobs modality durationMinutes certifying keywords
       externalRef status publishedAt updatedAt
       licence { code } collection { slug } partner { slug } coFunders { slug }
       audienceRule { partners { slug } categories functions }
-      sessions { totalCount edges { node { id startsAt endsAt enrolmentOpensAt enrolmentClosesAt capacity seatsTaken seatsLeft waitlistLength location cancelled training { slug } } } }
+      sessions { totalCount edges { node { ${SESSION_FIELDS} training { slug } } } }
     } }`, { slug });
-    expect(body.errors).toBeUndefined();
-    const training = body.data.training;
     expect(training).toMatchObject({ slug, status: 'PUBLISHED' });
     expect(training.coFunders.length).toBeGreaterThan(0);
     expect(training.objectives.length).toBeGreaterThan(0);
@@ -211,15 +219,16 @@ describe('a training sheet', () => {
       all: sessions(first: 100) { totalCount edges { node { id startsAt } } }
       upcoming: sessions(upcoming: true) { edges { node { startsAt } } }
       firstTwo: sessions(first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
-    const { body } = await api.gql(query, { slug });
-    const { all, upcoming, firstTwo } = body.data.training;
-    expect(upcoming.edges.every((e: any) => Date.parse(e.node.startsAt) > Date.now())).toBe(true);
-    expect(upcoming.edges.length).toBe(all.edges.filter((e: any) => Date.parse(e.node.startsAt) > Date.now()).length);
+    const { all, upcoming, firstTwo } = (await api.data<{
+      training: { all: Edges<{ id: string; startsAt: string }>; upcoming: Edges<{ startsAt: string }>; firstTwo: Edges<{ id: string }> & { pageInfo: PageInfo } };
+    }>(query, { slug })).training;
+    const now = Date.now();
+    expect(nodes(upcoming).filter(session => Date.parse(session.startsAt) <= now)).toEqual([]);
+    expect(upcoming.edges.length).toBe(nodes(all).filter(session => Date.parse(session.startsAt) > now).length);
     expect(firstTwo.pageInfo.hasNextPage).toBe(true);
-    const next = await api.gql(`query($slug: String!, $after: String) { training(slug: $slug) {
+    const next = await api.data<{ training: { sessions: Edges<{ id: string }> } }>(`query($slug: String!, $after: String) { training(slug: $slug) {
       sessions(first: 100, after: $after) { edges { node { id } } } } }`, { slug, after: firstTwo.pageInfo.endCursor });
-    const walked = [...firstTwo.edges, ...next.body.data.training.sessions.edges].map((e: any) => e.node.id);
-    expect(walked).toEqual(all.edges.map((e: any) => e.node.id));
+    expect([...nodeIds(firstTwo), ...nodeIds(next.training.sessions)]).toEqual(nodeIds(all));
   });
 });
 
@@ -230,14 +239,14 @@ test('sessions starting at the same instant, with microseconds, page once each',
     FROM generate_series(1, 3)`, [trainingId]);
   const query = `query($slug: String!, $after: String) { training(slug: $slug) {
     sessions(first: 1, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
+  type Sessions = Edges<{ id: string }> & { totalCount: number; pageInfo: PageInfo };
   const seen: string[] = [];
   let after: string | null = null;
   let total = 0;
   for (let page = 0; page < 30; page++) {
-    const { body }: GraphQLResponse = await api.gql(query, { slug, after });
-    const sessions: any = body.data.training.sessions;
+    const sessions: Sessions = (await api.data<{ training: { sessions: Sessions } }>(query, { slug, after })).training.sessions;
     total = sessions.totalCount;
-    seen.push(...sessions.edges.map((edge: any) => edge.node.id));
+    seen.push(...nodeIds(sessions));
     if (!sessions.pageInfo.hasNextPage) break;
     after = sessions.pageInfo.endCursor;
   }
@@ -246,34 +255,36 @@ test('sessions starting at the same instant, with microseconds, page once each',
 });
 
 test('the demo catalogue has full sessions with a waiting line, counted by every session field', async () => {
-  const { body } = await api.gql(`{ trainings(first: 50, filter: { hasOpenSession: true }) { edges { node { sessions(first: 20) {
-    edges { node { capacity seatsTaken seatsLeft waitlistLength } } } } } } }`);
-  const sessions = body.data.trainings.edges.flatMap((edge: any) => edge.node.sessions.edges.map((session: any) => session.node));
-  const full = sessions.filter((session: any) => session.capacity !== null && session.seatsLeft === 0);
+  type Seats = { capacity: number | null; seatsTaken: number; seatsLeft: number | null; waitlistLength: number };
+  const { trainings } = await api.data<{ trainings: Edges<{ sessions: Edges<Seats> }> }>(`{ trainings(first: 50, filter: { hasOpenSession: true }) {
+    edges { node { sessions(first: 20) { edges { node { capacity seatsTaken seatsLeft waitlistLength } } } } } } }`);
+  const sessions = nodes(trainings).flatMap(training => nodes(training.sessions));
+  const full = sessions.filter(session => session.capacity !== null && session.seatsLeft === 0);
   expect(full.length).toBeGreaterThanOrEqual(2);
   for (const session of full) expect(session).toEqual({ capacity: session.capacity, seatsTaken: session.capacity, seatsLeft: 0, waitlistLength: 2 });
   const [{ taken }] = await api.sql(`SELECT count(*)::int AS taken FROM enrolment WHERE status = 'CONFIRMED'`);
-  expect(sessions.reduce((sum: number, session: any) => sum + session.seatsTaken, 0)).toBe(taken);
+  expect(sessions.reduce((sum, session) => sum + session.seatsTaken, 0)).toBe(taken);
 });
 
 describe('anonymous users never see a draft', () => {
   test('not in lists, counts, slug look-ups, node(id) or collection counts', async () => {
-    const list = await api.gql('{ trainings(first: 100) { totalCount edges { node { slug status } } } }');
-    expect(list.body.data.trainings.edges.map((e: any) => e.node.status)).not.toContain('DRAFT');
-    expect(list.body.data.trainings.edges.map((e: any) => e.node.slug)).not.toContain(draft.slug);
+    const { trainings: list } = await api.data<{ trainings: Edges<{ slug: string; status: string }> & { totalCount: number } }>(
+      '{ trainings(first: 100) { totalCount edges { node { slug status } } } }');
+    expect(nodes(list).map(node => node.status)).not.toContain('DRAFT');
+    expect(nodes(list).map(node => node.slug)).not.toContain(draft.slug);
     const [{ count }] = await api.sql(`SELECT count(*)::int AS count FROM training WHERE status = 'PUBLISHED'`);
-    expect(list.body.data.trainings.totalCount).toBe(count);
+    expect(list.totalCount).toBe(count);
 
     const bySlug = await api.gql('query($slug: String!) { training(slug: $slug) { slug } }', { slug: draft.slug });
     expect(bySlug.body.data.training).toBeNull();
 
     const trainingId = Buffer.from(`Training:${draft.id}`).toString('base64url');
     const sessionId = Buffer.from(`TrainingSession:${draft.sessionId}`).toString('base64url');
-    const nodes = await api.gql('query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }', { a: trainingId, b: sessionId });
-    expect(nodes.body).toEqual({ data: { a: null, b: null } });
+    const byId = await api.gql('query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }', { a: trainingId, b: sessionId });
+    expect(byId.body).toEqual({ data: { a: null, b: null } });
 
-    const collections = await api.gql('{ collections { trainingCount } }');
-    const total = collections.body.data.collections.reduce((sum: number, c: any) => sum + c.trainingCount, 0);
+    const { collections } = await api.data<{ collections: { trainingCount: number }[] }>('{ collections { trainingCount } }');
+    const total = collections.reduce((sum, collection) => sum + collection.trainingCount, 0);
     expect(total).toBe(count);
   });
 });

@@ -16,27 +16,31 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function inTransaction(n: number): Promise<boolean> {
+async function inTransaction(n: number): Promise<string> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query('SELECT $1::text AS label', [`label-${n}`]);
+    const { rows } = await client.query<{ label: string }>('SELECT $1::text AS label', [`label-${n}`]);
     await client.query('COMMIT');
-    return rows[0].label === `label-${n}`;
+    return rows[0].label;
   } finally {
     client.release();
   }
 }
 
 test('concurrent parameterised queries and transactions each get their own rows', async () => {
+  // Query n reads "n × n" (its number and the length of its padding), transaction n its label.
+  const expected = Array.from({ length: 200 }, (_, n) => (n % 2 === 0 ? `${n} × ${n}` : `label-${n}`));
   const results = await Promise.all(
     Array.from({ length: 200 }, (_, n) =>
       n % 2 === 0
-        ? pool.query('SELECT $1::int AS n, repeat($2::text, $1::int) AS pad', [n, 'x']).then(({ rows }) => rows[0].n === n && rows[0].pad.length === n)
+        ? pool
+            .query<{ n: number; pad: string }>('SELECT $1::int AS n, repeat($2::text, $1::int) AS pad', [n, 'x'])
+            .then(({ rows }) => `${rows[0].n} × ${rows[0].pad.length}`)
         : inTransaction(n),
     ),
   );
-  expect(results.every(Boolean)).toBe(true);
+  expect(results).toEqual(expected);
 });
 
 test('a failing query fails alone and the others go on', async () => {

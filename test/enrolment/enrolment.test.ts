@@ -1,12 +1,13 @@
-import { createDraft, createSession, publish } from '../support/editorial';
-import { ADMIN, ADMIN_ENV, agents, bearer, login, person, type Person } from '../support/people';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { clientToken } from '../support/accounts';
+import { createDraft, createSession, editorialTeam, publish, type EditorialTeam } from '../support/editorial';
+import { ADMIN_ENV, agents, bearer, person, type Person } from '../support/people';
+import { nodeIds, nodes, startTestApp, type Edges, type PageInfo, type TestApp, type UserErrorView } from '../support/test-app';
 import { day, localId } from '../support/values';
 
 let api: TestApp;
+let team: EditorialTeam;
 let admin: Person;
 let editor: Person;
-let committees: { editorial: string; technical: string };
 /** Published, open to category A agents of maa who are "encadrant". */
 let restricted: string;
 /** Published, open to all. */
@@ -14,21 +15,33 @@ let open: string;
 
 const ENROL = `mutation($sessionId: ID!) { enrol(sessionId: $sessionId) {
   enrolment { id status waitlistPosition session { id seatsTaken seatsLeft waitlistLength } } userErrors { field code message } } }`;
-const CANCEL = `mutation($id: ID!) { cancelEnrolment(enrolmentId: $id) { enrolment { id status waitlistPosition cancelledAt } userErrors { code message } } }`;
-const enrol = async (token: string, sessionId: string) => (await api.gql(ENROL, { sessionId }, bearer(token))).body.data.enrol;
+const CANCEL = `mutation($id: ID!) { cancelEnrolment(enrolmentId: $id) { enrolment { id status waitlistPosition cancelledAt } userErrors { field code message } } }`;
+interface EnrolmentView {
+  id: string;
+  status: string;
+  waitlistPosition: number | null;
+}
+type EnrolPayload = { enrolment: (EnrolmentView & { session: { id: string; seatsTaken: number; seatsLeft: number | null; waitlistLength: number } }) | null; userErrors: UserErrorView[] };
+type CancelPayload = { enrolment: (EnrolmentView & { cancelledAt: string | null }) | null; userErrors: UserErrorView[] };
+
+/** enrol; its user errors are for the caller to check. */
+const enrol = async (token: string, sessionId: string) => (await api.data<{ enrol: EnrolPayload }>(ENROL, { sessionId }, bearer(token))).enrol;
+/** An enrolment that must go through (confirmed or waitlisted). */
+async function enrolled(token: string, sessionId: string) {
+  const payload = await enrol(token, sessionId);
+  expect(payload.userErrors).toEqual([]);
+  return payload.enrolment!;
+}
+const cancel = async (token: string, id: string) => (await api.data<{ cancelEnrolment: CancelPayload }>(CANCEL, { id }, bearer(token))).cancelEnrolment;
 
 beforeAll(async () => {
   api = await startTestApp(ADMIN_ENV);
-  admin = await login(api, ADMIN.email, ADMIN.password);
-  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
-  committees = {
-    editorial: (await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']])).token,
-    technical: (await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']])).token,
-  };
+  team = await editorialTeam(api);
+  ({ admin, editor } = team);
   restricted = (await createDraft(api, editor.token, { audienceRule: { partners: ['maa'], categories: ['A'], functions: ['Encadrant'] } })).id;
   open = (await createDraft(api, editor.token, { title: 'Ouverte à tous les agents', durationMinutes: 150 })).id;
-  await publish(api, editor.token, committees, restricted);
-  await publish(api, editor.token, committees, open);
+  await publish(api, team, restricted);
+  await publish(api, team, open);
 });
 afterAll(() => api.stop());
 
@@ -50,16 +63,17 @@ describe('eligibility', () => {
 
   test.each(cases)('%s: Training.eligibility, eligibleOnly and enrol agree', async (_, profile, reasons) => {
     const [agent] = await agents(api, 1, profile);
-    const { body } = await api.gql(`query($id: ID!) { node(id: $id) { ... on Training { eligibility { eligible reasons } } }
+    const seen = await api.data<{ node: { eligibility: object | null } | null; trainings: Edges<{ id: string }> }>(`query($id: ID!) {
+      node(id: $id) { ... on Training { eligibility { eligible reasons } } }
       trainings(filter: { eligibleOnly: true }, first: 100) { edges { node { id } } } }`, { id: restricted }, bearer(agent.token));
-    expect(body.data.node.eligibility).toEqual({ eligible: reasons.length === 0, reasons });
-    const listed = body.data.trainings.edges.map((edge: any) => edge.node.id);
+    expect(seen.node?.eligibility).toEqual({ eligible: reasons.length === 0, reasons });
+    const listed = nodeIds(seen.trainings);
     expect(listed.includes(restricted)).toBe(reasons.length === 0);
     expect(listed).toContain(open);
     const sessionId = await createSession(api, editor.token, restricted);
-    const enrolled = await enrol(agent.token, sessionId);
-    if (reasons.length === 0) expect(enrolled.enrolment.status).toBe('CONFIRMED');
-    else expect(enrolled).toEqual({ enrolment: null, userErrors: [{ field: null, code: 'NOT_ELIGIBLE', message: reasons.join(' ') }] });
+    const answer = await enrol(agent.token, sessionId);
+    if (reasons.length === 0) expect(answer.enrolment?.status).toBe('CONFIRMED');
+    else expect(answer).toEqual({ enrolment: null, userErrors: [{ field: null, code: 'NOT_ELIGIBLE', message: reasons.join(' ') }] });
   });
 
   test('anonymous visitors have no eligibility and nothing is eligible for them', async () => {
@@ -85,7 +99,7 @@ describe('enrolment window and cancelled sessions', () => {
   test('a cancelled session refuses with SESSION_CANCELLED; a draft’s session is NOT_FOUND for agents', async () => {
     const [agent] = await agents(api, 1);
     const sessionId = await createSession(api, editor.token, open);
-    await api.gql(`mutation($id: ID!) { cancelSession(id: $id) { userErrors { code } } }`, { id: sessionId }, bearer(editor.token));
+    await api.data(`mutation($id: ID!) { cancelSession(id: $id) { userErrors { code } } }`, { id: sessionId }, bearer(editor.token));
     expect((await enrol(agent.token, sessionId)).userErrors[0].code).toBe('SESSION_CANCELLED');
     const draft = await createDraft(api, editor.token);
     const draftSession = await createSession(api, editor.token, draft.id);
@@ -97,12 +111,7 @@ describe('enrolment window and cancelled sessions', () => {
   test('anonymous visitors and API clients may not enrol', async () => {
     const sessionId = await createSession(api, editor.token, open);
     expect((await api.gql(ENROL, { sessionId })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const created = await api.gql(`mutation { createApiClient(partner: "maa", name: "SIRH", scopes: ["enrolments:complete"]) { client { clientId } clientSecret } }`,
-      undefined, bearer(admin.token));
-    const { client, clientSecret } = created.body.data.createApiClient;
-    const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken } }`,
-      { id: client.clientId, secret: clientSecret });
-    const asClient = await api.gql(ENROL, { sessionId }, bearer(issued.body.data.issueClientToken.accessToken));
+    const asClient = await api.gql(ENROL, { sessionId }, bearer(await clientToken(api, admin.token, 'maa', ['enrolments:complete'])));
     expect(asClient.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -112,10 +121,10 @@ describe('seats and the waiting line', () => {
     const people = await agents(api, 50);
     const sessionId = await createSession(api, editor.token, open, { capacity: 5 });
     const results = await Promise.all(people.map(agent => enrol(agent.token, sessionId)));
-    expect(results.every(result => result.userErrors.length === 0)).toBe(true);
-    const statuses = results.map(result => result.enrolment.status);
-    expect(statuses.filter(status => status === 'CONFIRMED')).toHaveLength(5);
-    const positions = results.filter(result => result.enrolment.status === 'WAITLISTED').map(result => result.enrolment.waitlistPosition);
+    expect(results.map(result => result.userErrors)).toEqual(results.map(() => []));
+    const enrolments = results.map(result => result.enrolment!);
+    expect(enrolments.filter(enrolment => enrolment.status === 'CONFIRMED')).toHaveLength(5);
+    const positions = enrolments.filter(enrolment => enrolment.status === 'WAITLISTED').map(enrolment => enrolment.waitlistPosition!);
     expect(positions.sort((a, b) => a - b)).toEqual(Array.from({ length: 45 }, (_, index) => index + 1));
     const { body } = await api.gql(`query($id: ID!) { node(id: $id) { ... on TrainingSession { capacity seatsTaken seatsLeft waitlistLength } } }`, { id: sessionId });
     expect(body.data.node).toEqual({ capacity: 5, seatsTaken: 5, seatsLeft: 0, waitlistLength: 45 });
@@ -124,8 +133,8 @@ describe('seats and the waiting line', () => {
   test('an agent enrolling twice at once gets one enrolment, returned to every call', async () => {
     const [agent] = await agents(api, 1);
     const sessionId = await createSession(api, editor.token, open, { capacity: 3 });
-    const results = await Promise.all(Array.from({ length: 6 }, () => enrol(agent.token, sessionId)));
-    expect(new Set(results.map(result => result.enrolment.id)).size).toBe(1);
+    const results = await Promise.all(Array.from({ length: 6 }, () => enrolled(agent.token, sessionId)));
+    expect(new Set(results.map(enrolment => enrolment.id)).size).toBe(1);
     const local = localId(sessionId);
     expect(await api.sql(`SELECT count(*)::int AS n FROM enrolment WHERE session_id = $1`, [local])).toEqual([{ n: 1 }]);
   });
@@ -133,17 +142,17 @@ describe('seats and the waiting line', () => {
   test('cancelling a seat promotes the first in line at once; the line closes up', async () => {
     const people = await agents(api, 5);
     const sessionId = await createSession(api, editor.token, open, { capacity: 2 });
-    const enrolments: any[] = [];
-    for (const agent of people) enrolments.push((await enrol(agent.token, sessionId)).enrolment);
+    const enrolments: EnrolmentView[] = [];
+    for (const agent of people) enrolments.push(await enrolled(agent.token, sessionId));
     expect(enrolments.map(e => [e.status, e.waitlistPosition])).toEqual([
       ['CONFIRMED', null], ['CONFIRMED', null], ['WAITLISTED', 1], ['WAITLISTED', 2], ['WAITLISTED', 3],
     ]);
-    const cancelled = await api.gql(CANCEL, { id: enrolments[0].id }, bearer(people[0].token));
-    expect(cancelled.body.data.cancelEnrolment.enrolment).toMatchObject({ status: 'CANCELLED', waitlistPosition: null, cancelledAt: expect.any(String) });
+    const cancelled = await cancel(people[0].token, enrolments[0].id);
+    expect(cancelled.enrolment).toMatchObject({ status: 'CANCELLED', waitlistPosition: null, cancelledAt: expect.any(String) });
     // Someone waiting leaves the line: the others move up.
-    await api.gql(CANCEL, { id: enrolments[3].id }, bearer(people[3].token));
+    await cancel(people[3].token, enrolments[3].id);
     const mine = async (agent: Person) =>
-      (await api.gql(`{ myEnrolments { edges { node { status waitlistPosition } } } }`, undefined, bearer(agent.token))).body.data.myEnrolments.edges[0].node;
+      nodes((await api.data<{ myEnrolments: Edges<object> }>(`{ myEnrolments { edges { node { status waitlistPosition } } } }`, undefined, bearer(agent.token))).myEnrolments)[0];
     expect(await Promise.all(people.map(mine))).toEqual([
       { status: 'CANCELLED', waitlistPosition: null },
       { status: 'CONFIRMED', waitlistPosition: null },
@@ -151,7 +160,7 @@ describe('seats and the waiting line', () => {
       { status: 'CANCELLED', waitlistPosition: null },
       { status: 'WAITLISTED', waitlistPosition: 1 },
     ]);
-    expect((await api.gql(CANCEL, { id: enrolments[0].id }, bearer(people[0].token))).body.data.cancelEnrolment.userErrors[0].code).toBe('INVALID_TRANSITION');
+    expect((await cancel(people[0].token, enrolments[0].id)).userErrors[0]?.code).toBe('INVALID_TRANSITION');
     // Enrolling again after cancelling: a new enrolment, at the end of the line.
     const again = await enrol(people[0].token, sessionId);
     expect(again.enrolment).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 2 });
@@ -161,11 +170,10 @@ describe('seats and the waiting line', () => {
     const [owner, stranger] = await agents(api, 2);
     const hr = await person(api, admin.token, 'rh.annulation@agriculture.gouv.fr', [['HR_CORRESPONDENT', 'maa']]);
     const sessionId = await createSession(api, editor.token, open);
-    const enrolment = (await enrol(owner.token, sessionId)).enrolment;
-    expect((await api.gql(CANCEL, { id: enrolment.id }, bearer(stranger.token))).body.data.cancelEnrolment.userErrors[0].code).toBe('NOT_FOUND');
+    const enrolment = await enrolled(owner.token, sessionId);
+    expect((await cancel(stranger.token, enrolment.id)).userErrors[0]?.code).toBe('NOT_FOUND');
     expect((await api.gql(CANCEL, { id: enrolment.id }, bearer(hr.token))).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const byEditor = await api.gql(CANCEL, { id: enrolment.id }, bearer(editor.token));
-    expect(byEditor.body.data.cancelEnrolment.enrolment.status).toBe('CANCELLED');
+    expect((await cancel(editor.token, enrolment.id)).enrolment?.status).toBe('CANCELLED');
   });
 });
 
@@ -173,19 +181,20 @@ describe('reading enrolments', () => {
   test('myEnrolments pages newest first and filters by status', async () => {
     const [agent] = await agents(api, 1);
     const ids: string[] = [];
-    for (let n = 0; n < 3; n += 1) ids.push((await enrol(agent.token, await createSession(api, editor.token, open))).enrolment.id);
-    await api.gql(CANCEL, { id: ids[1] }, bearer(agent.token));
+    for (let n = 0; n < 3; n += 1) ids.push((await enrolled(agent.token, await createSession(api, editor.token, open))).id);
+    expect((await cancel(agent.token, ids[1])).userErrors).toEqual([]);
+    type Page = Edges<{ id: string; status: string; training: { id: string; title: string } }> & { totalCount: number; pageInfo: PageInfo };
     const page = async (variables: Record<string, unknown>) =>
-      (await api.gql(`query($status: EnrolmentStatus, $after: String) { myEnrolments(status: $status, first: 2, after: $after) {
-        totalCount pageInfo { hasNextPage endCursor } edges { node { id status training { id title } } } } }`, variables, bearer(agent.token))).body.data.myEnrolments;
+      (await api.data<{ myEnrolments: Page }>(`query($status: EnrolmentStatus, $after: String) { myEnrolments(status: $status, first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id status training { id title } } } } }`, variables, bearer(agent.token))).myEnrolments;
     const first = await page({});
     expect(first.totalCount).toBe(3);
-    expect(first.edges.map((edge: any) => edge.node.id)).toEqual([ids[2], ids[1]]);
+    expect(nodeIds(first)).toEqual([ids[2], ids[1]]);
     const second = await page({ after: first.pageInfo.endCursor });
-    expect(second.edges.map((edge: any) => edge.node.id)).toEqual([ids[0]]);
+    expect(nodeIds(second)).toEqual([ids[0]]);
     expect(second.pageInfo.hasNextPage).toBe(false);
     const confirmed = await page({ status: 'CONFIRMED' });
-    expect(confirmed.edges.map((edge: any) => edge.node.id)).toEqual([ids[2], ids[0]]);
+    expect(nodeIds(confirmed)).toEqual([ids[2], ids[0]]);
     expect(confirmed.edges[0].node.training).toEqual({ id: open, title: 'Ouverte à tous les agents' });
   });
 
@@ -198,16 +207,16 @@ describe('reading enrolments', () => {
     const query = `{ myEnrolments(first: 50) { totalCount edges { node { id status waitlistPosition attestation { code } user { displayName }
       session { startsAt seatsTaken seatsLeft waitlistLength training { title partner { name } } } training { slug eligibility { eligible } } } } } }`;
     await api.gql(query, undefined, bearer(few.token)); // reference data are cached by the process: start from the same state
-    const small = await api.gql(query, undefined, bearer(few.token));
-    const large = await api.gql(query, undefined, bearer(many.token));
-    expect(small.body.data.myEnrolments.edges).toHaveLength(2);
-    expect(large.body.data.myEnrolments.edges).toHaveLength(12);
+    const small = await api.gql<{ myEnrolments: Edges<object> }>(query, undefined, bearer(few.token));
+    const large = await api.gql<{ myEnrolments: Edges<object> }>(query, undefined, bearer(many.token));
+    expect(small.body.data?.myEnrolments.edges).toHaveLength(2);
+    expect(large.body.data?.myEnrolments.edges).toHaveLength(12);
     expect(large.statements).toBe(small.statements);
   });
 
   test('an enrolment is read by its owner, the training’s editors, HR of the owner’s employer and admins only, node(id) included', async () => {
     const [owner, other] = await agents(api, 2);
-    const enrolment = (await enrol(owner.token, await createSession(api, editor.token, open))).enrolment;
+    const enrolment = await enrolled(owner.token, await createSession(api, editor.token, open));
     const readers: [string, string | null, boolean][] = [
       ['owner', owner.token, true],
       ['editor of the partner', editor.token, true],
@@ -216,7 +225,7 @@ describe('reading enrolments', () => {
       ['another agent', other.token, false],
       ['HR correspondent of another partner', (await person(api, admin.token, 'rh@fonction-publique.gouv.fr', [['HR_CORRESPONDENT', 'dgafp']])).token, false],
       ['editor of another partner', (await person(api, admin.token, 'editeur.lecture@fonction-publique.gouv.fr', [['EDITOR', 'dgafp']])).token, false],
-      ['a committee', committees.editorial, false],
+      ['a committee', team.editorial.token, false],
       ['anonymous', null, false],
     ];
     // The account itself only for those who may see it; the others read the agent's name.

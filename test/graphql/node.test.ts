@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, type Edges, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 beforeAll(async () => {
@@ -13,17 +13,20 @@ const NODE = `query($id: ID!) { node(id: $id) { __typename id
   ... on TrainingSession { startsAt } ... on FaqEntry { question } ... on TourStep { target } } }`;
 
 test('node(id) round-trips every type: the id read from a list resolves to the same object', async () => {
-  const { body } = await api.gql(`{
+  type Listed = { id: string } & Record<string, string>;
+  const lists = await api.data<{
+    collections: Listed[]; partners: Listed[]; licences: Listed[]; faq: Listed[]; tour: Listed[];
+    trainings: Edges<{ id: string; slug: string; sessions: Edges<Listed> }>;
+  }>(`{
     collections { id slug } partners { id slug } licences { id code } faq { id question } tour { id target }
     trainings(first: 1) { edges { node { id slug sessions(first: 1) { edges { node { id startsAt } } } } } } }`);
-  expect(body.errors).toBeUndefined();
-  const training = body.data.trainings.edges[0].node;
+  const training = lists.trainings.edges[0].node;
   const samples = [
-    { __typename: 'Collection', ...body.data.collections[0] },
-    { __typename: 'Partner', ...body.data.partners[0] },
-    { __typename: 'Licence', ...body.data.licences[0] },
-    { __typename: 'FaqEntry', ...body.data.faq[0] },
-    { __typename: 'TourStep', ...body.data.tour[0] },
+    { __typename: 'Collection', ...lists.collections[0] },
+    { __typename: 'Partner', ...lists.partners[0] },
+    { __typename: 'Licence', ...lists.licences[0] },
+    { __typename: 'FaqEntry', ...lists.faq[0] },
+    { __typename: 'TourStep', ...lists.tour[0] },
     { __typename: 'Training', id: training.id, slug: training.slug },
     { __typename: 'TrainingSession', ...training.sessions.edges[0].node },
   ];
@@ -34,8 +37,9 @@ test('node(id) round-trips every type: the id read from a list resolves to the s
 });
 
 test('global ids are opaque and distinct across types', async () => {
-  const { body } = await api.gql('{ collections { id } partners { id } licences { id } }');
-  const ids = [...body.data.collections, ...body.data.partners, ...body.data.licences].map((item: { id: string }) => item.id);
+  type Ids = { id: string }[];
+  const lists = await api.data<{ collections: Ids; partners: Ids; licences: Ids }>('{ collections { id } partners { id } licences { id } }');
+  const ids = [...lists.collections, ...lists.partners, ...lists.licences].map(item => item.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const id of ids) expect(id).not.toMatch(/^[0-9a-f-]{36}$/);
 });

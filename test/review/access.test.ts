@@ -1,6 +1,7 @@
-import { createDraft, review, submit, updateTraining } from '../support/editorial';
-import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { clientToken } from '../support/accounts';
+import { archive, createDraft, createSession, editorialTeam, review, submit, updateTraining } from '../support/editorial';
+import { ADMIN_ENV, bearer, person, type Person } from '../support/people';
+import { nodeIds, startTestApp, type Edges, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 const tokens: Record<string, string | null> = { anonymous: null };
@@ -28,28 +29,22 @@ const SEES_ALL = new Set(['editor of maa', 'editorial committee', 'technical com
 
 beforeAll(async () => {
   api = await startTestApp(ADMIN_ENV);
-  const admin = await login(api, ADMIN.email, ADMIN.password);
+  const team = await editorialTeam(api);
+  ({ editor, editorial, technical } = team);
+  const { admin } = team;
   tokens.admin = admin.token;
-  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
-  editorial = await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']]);
-  technical = await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']]);
   tokens['editor of maa'] = editor.token;
   tokens['editorial committee'] = editorial.token;
   tokens['technical committee'] = technical.token;
   tokens.agent = (await person(api, admin.token, 'agent@agriculture.gouv.fr')).token;
   tokens['HR correspondent of maa'] = (await person(api, admin.token, 'rh@agriculture.gouv.fr', [['HR_CORRESPONDENT', 'maa']])).token;
   tokens['editor of dgafp'] = (await person(api, admin.token, 'editeur@fonction-publique.gouv.fr', [['EDITOR', 'dgafp']])).token;
-  const created = await api.gql(`mutation { createApiClient(partner: "maa", name: "SI MAA", scopes: ["catalogue:write", "enrolments:complete"]) { client { clientId } clientSecret } }`,
-    undefined, bearer(admin.token));
-  const { client, clientSecret } = created.body.data.createApiClient;
-  const issued = await api.gql(`mutation($id: String!, $secret: String!) { issueClientToken(clientId: $id, clientSecret: $secret) { accessToken } }`, { id: client.clientId, secret: clientSecret });
-  tokens['API client of maa'] = issued.body.data.issueClientToken.accessToken;
+  tokens['API client of maa'] = await clientToken(api, admin.token, 'maa', ['catalogue:write', 'enrolments:complete'], { name: 'SI MAA' });
 
   for (const status of STATUSES) {
     const draft = await createDraft(api, editor.token, { title: `Formation témoin ${status.toLowerCase().replace('_', ' ')}` });
-    const session = await api.gql(`mutation($input: SessionInput!) { createSession(input: $input) { session { id } userErrors { code } } }`,
-      { input: { trainingId: draft.id, startsAt: '2030-01-10T09:00:00Z', endsAt: '2030-01-10T17:00:00Z' } }, bearer(editor.token));
-    trainings[status] = { ...draft, sessionId: session.body.data.createSession.session.id };
+    const sessionId = await createSession(api, editor.token, draft.id, { startsAt: '2030-01-10T09:00:00Z', endsAt: '2030-01-10T17:00:00Z' });
+    trainings[status] = { ...draft, sessionId };
     if (status === 'DRAFT') continue;
     await submit(api, editor.token, draft.id);
     if (status === 'CHANGES_REQUESTED') await review(api, editorial.token, draft.id, 'EDITORIAL', 'REQUEST_CHANGES', 'À revoir.');
@@ -58,10 +53,10 @@ beforeAll(async () => {
       await review(api, editorial.token, draft.id, 'EDITORIAL', 'APPROVE');
       await review(api, technical.token, draft.id, 'TECHNICAL', 'APPROVE');
     }
-    if (status === 'ARCHIVED') await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, { id: draft.id }, bearer(editor.token));
+    if (status === 'ARCHIVED') await archive(api, editor.token, draft.id);
   }
   await updateTraining(api, editor.token, trainings.PUBLISHED.id, { summary: 'Résumé proposé' });
-  const [{ statuses }] = await api.sql(`SELECT array_agg(status::text ORDER BY status::text) AS statuses FROM training WHERE title LIKE 'Formation témoin%'`);
+  const [{ statuses }] = await api.sql<{ statuses: string[] }>(`SELECT array_agg(status::text ORDER BY status::text) AS statuses FROM training WHERE title LIKE 'Formation témoin%'`);
   expect(statuses).toEqual([...STATUSES].sort());
 });
 afterAll(() => api.stop());
@@ -73,7 +68,8 @@ describe('who sees a training in each status', () => {
   test.each(CASES)('%s, %s: lists, slug, node(id) and nested paths agree', async (role, status) => {
     const target = trainings[status];
     const expected = visible(role, status);
-    const { body } = await api.gql(
+    type Seen = { listed: Edges<{ id: string }>; bySlug: { id: string } | null; byId: { id: string } | null; session: object | null };
+    const seen = await api.data<Seen>(
       `query($slug: String!, $id: ID!, $sessionId: ID!, $statuses: [TrainingStatus!]) {
         listed: trainings(search: "témoin", filter: { statuses: $statuses }, first: 100) { edges { node { id } } }
         bySlug: training(slug: $slug) { id }
@@ -83,47 +79,50 @@ describe('who sees a training in each status', () => {
       { slug: target.slug, id: target.id, sessionId: target.sessionId, statuses: STATUSES },
       bearer(tokens[role]),
     );
-    expect(body.errors).toBeUndefined();
-    const listed = body.data.listed.edges.map((edge: any) => edge.node.id);
+    const listed = nodeIds(seen.listed);
     expect(listed.includes(target.id)).toBe(expected);
-    expect(body.data.bySlug).toEqual(expected ? { id: target.id } : null);
-    expect(body.data.byId).toEqual(expected ? { id: target.id } : null);
-    expect(body.data.session).toEqual(expected ? { id: target.sessionId, training: { id: target.id } } : null);
+    expect(seen.bySlug).toEqual(expected ? { id: target.id } : null);
+    expect(seen.byId).toEqual(expected ? { id: target.id } : null);
+    expect(seen.session).toEqual(expected ? { id: target.sessionId, training: { id: target.id } } : null);
   });
 
   test.each(ROLES)('%s: without `statuses` the catalogue shows published trainings only', async role => {
-    const { body } = await api.gql(`{ trainings(search: "témoin", first: 100) { totalCount edges { node { id status } } facets { partners { count } } } }`, undefined, bearer(tokens[role]));
-    expect(body.data.trainings.edges).toEqual([{ node: { id: trainings.PUBLISHED.id, status: 'PUBLISHED' } }]);
-    expect(body.data.trainings.totalCount).toBe(1);
+    const { trainings: listed } = await api.data<{ trainings: Edges<object> & { totalCount: number } }>(
+      `{ trainings(search: "témoin", first: 100) { totalCount edges { node { id status } } facets { partners { count } } } }`, undefined, bearer(tokens[role]));
+    expect(listed.edges).toEqual([{ node: { id: trainings.PUBLISHED.id, status: 'PUBLISHED' } }]);
+    expect(listed.totalCount).toBe(1);
   });
 
   test.each(ROLES)('%s: collection counts and facets count published trainings only', async role => {
-    const [{ published }] = await api.sql(`SELECT count(*)::int AS published FROM training t JOIN collection c ON c.id = t.collection_id
+    const [{ published }] = await api.sql<{ published: number }>(`SELECT count(*)::int AS published FROM training t JOIN collection c ON c.id = t.collection_id
       WHERE c.slug = 'numerique' AND t.status = 'PUBLISHED'`);
-    const { body } = await api.gql(`{ collections { slug trainingCount } trainings(search: "témoin") { facets { collections { collection { slug } count } } } }`,
-      undefined, bearer(tokens[role]));
-    expect(body.data.collections.find((collection: any) => collection.slug === 'numerique').trainingCount).toBe(published);
-    expect(body.data.trainings.facets.collections.find((facet: any) => facet.collection.slug === 'numerique').count).toBe(1);
+    const { collections, trainings: found } = await api.data<{
+      collections: { slug: string; trainingCount: number }[];
+      trainings: { facets: { collections: { collection: { slug: string }; count: number }[] } };
+    }>(`{ collections { slug trainingCount } trainings(search: "témoin") { facets { collections { collection { slug } count } } } }`, undefined, bearer(tokens[role]));
+    expect(collections.find(collection => collection.slug === 'numerique')?.trainingCount).toBe(published);
+    expect(found.facets.collections.find(facet => facet.collection.slug === 'numerique')?.count).toBe(1);
   });
 
   test('an editor of another partner asking for drafts gets none of maa’s', async () => {
-    const { body } = await api.gql(`{ trainings(filter: { statuses: [DRAFT, SUBMITTED], partners: ["maa"] }) { totalCount } }`, undefined, bearer(tokens['editor of dgafp']));
-    expect(body.data.trainings.totalCount).toBe(0);
+    const { trainings: drafts } = await api.data<{ trainings: { totalCount: number } }>(
+      `{ trainings(filter: { statuses: [DRAFT, SUBMITTED], partners: ["maa"] }) { totalCount } }`, undefined, bearer(tokens['editor of dgafp']));
+    expect(drafts.totalCount).toBe(0);
   });
 
   test.each(ROLES)('%s: reviews and the pending revision of a published training', async role => {
-    const { body } = await api.gql(
+    const { training } = await api.data<{ training: { reviews: { id: string }[]; pendingRevision: { id: string } | null } }>(
       `query($slug: String!) { training(slug: $slug) { reviews { id decision } pendingRevision { id summary } } }`,
       { slug: trainings.PUBLISHED.slug },
       bearer(tokens[role]),
     );
     const follows = SEES_ALL.has(role);
-    expect(body.data.training.reviews).toHaveLength(follows ? 2 : 0);
-    expect(body.data.training.pendingRevision).toEqual(follows ? { id: expect.any(String), summary: 'Résumé proposé' } : null);
+    expect(training.reviews).toHaveLength(follows ? 2 : 0);
+    expect(training.pendingRevision).toEqual(follows ? { id: expect.any(String), summary: 'Résumé proposé' } : null);
     if (follows) {
-      const nodes = await api.gql(`query($review: ID!, $revision: ID!) { review: node(id: $review) { id } revision: node(id: $revision) { id } }`,
-        { review: body.data.training.reviews[0].id, revision: body.data.training.pendingRevision.id }, bearer(tokens.anonymous));
-      expect(nodes.body.data).toEqual({ review: null, revision: null });
+      const hidden = await api.gql(`query($review: ID!, $revision: ID!) { review: node(id: $review) { id } revision: node(id: $revision) { id } }`,
+        { review: training.reviews[0].id, revision: training.pendingRevision?.id }, bearer(tokens.anonymous));
+      expect(hidden.body.data).toEqual({ review: null, revision: null });
     }
   });
 });
@@ -133,15 +132,14 @@ describe('authorization matrix of the editorial operations', () => {
   /** A fresh `maa` training with a session, in the state where the operation succeeds for those allowed. */
   async function target(kind: Kind): Promise<{ id: string; sessionId: string }> {
     const draft = await createDraft(api, editor.token);
-    const session = await api.gql(`mutation($input: SessionInput!) { createSession(input: $input) { session { id } } }`,
-      { input: { trainingId: draft.id, startsAt: '2030-02-10T09:00:00Z', endsAt: '2030-02-10T17:00:00Z' } }, bearer(editor.token));
+    const sessionId = await createSession(api, editor.token, draft.id, { startsAt: '2030-02-10T09:00:00Z', endsAt: '2030-02-10T17:00:00Z' });
     await submit(api, editor.token, draft.id);
     if (kind !== 'submitted') {
       await review(api, editorial.token, draft.id, 'EDITORIAL', 'APPROVE');
       await review(api, technical.token, draft.id, 'TECHNICAL', 'APPROVE');
     }
     if (kind === 'revision drafted') await updateTraining(api, editor.token, draft.id, { summary: 'Révision' });
-    return { id: draft.id, sessionId: session.body.data.createSession.session.id };
+    return { id: draft.id, sessionId };
   }
 
   const EDITORS = ['editor of maa', 'admin'];
@@ -175,7 +173,7 @@ describe('authorization matrix of the editorial operations', () => {
     const { body } = await api.gql(query, variables, bearer(tokens[role]));
     if (permitted) {
       expect(body.errors).toBeUndefined();
-      const payload = Object.values(body.data)[0] as { userErrors?: unknown[] };
+      const payload = Object.values(body.data as object)[0] as { userErrors?: unknown[] };
       if (name !== 'reviewQueue') expect(payload.userErrors).toEqual([]);
     } else {
       expect(body.errors?.[0].extensions?.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
@@ -187,12 +185,12 @@ describe('authorization matrix of the editorial operations', () => {
     const { id } = await target('published');
     const admin = tokens.admin!;
     const former = await person(api, admin, 'ancien.editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
-    const { body: revoked } = await api.gql(`mutation($userId: ID!) { revokeRole(userId: $userId, role: EDITOR, partner: "maa") { userErrors { code } } }`,
-      { userId: former.id }, bearer(admin));
-    expect(revoked.data.revokeRole.userErrors).toEqual([]);
+    const revoked = await api.data<{ revokeRole: { userErrors: unknown[] } }>(
+      `mutation($userId: ID!) { revokeRole(userId: $userId, role: EDITOR, partner: "maa") { userErrors { code } } }`, { userId: former.id }, bearer(admin));
+    expect(revoked.revokeRole.userErrors).toEqual([]);
     const { body } = await api.gql(`mutation($id: ID!) { updateTraining(id: $id, input: { summary: "Après révocation" }) { userErrors { code } } }`, { id }, bearer(former.token));
     expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const drafts = await api.gql(`{ trainings(filter: { statuses: [DRAFT] }) { totalCount } }`, undefined, bearer(former.token));
-    expect(drafts.body.data.trainings.totalCount).toBe(0);
+    const drafts = await api.data<{ trainings: { totalCount: number } }>(`{ trainings(filter: { statuses: [DRAFT] }) { totalCount } }`, undefined, bearer(former.token));
+    expect(drafts.trainings.totalCount).toBe(0);
   });
 });

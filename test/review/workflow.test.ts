@@ -1,6 +1,6 @@
-import { createDraft, review, submit, TRAINING_FIELDS, updateTraining } from '../support/editorial';
-import { ADMIN, ADMIN_ENV, bearer, login, person, type Person } from '../support/people';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { archive, createDraft, editorialTeam, review, sendReview, submit, TRAINING_FIELDS, updateTraining, type Committee, type Decision, type RevisionView, type TrainingView } from '../support/editorial';
+import { ADMIN_ENV, bearer, person, type Person } from '../support/people';
+import { nodeIds, startTestApp, type Edges, type PageInfo, type TestApp, type UserErrorView } from '../support/test-app';
 
 let api: TestApp;
 let admin: Person;
@@ -12,10 +12,7 @@ let editorialEditor: Person;
 
 beforeAll(async () => {
   api = await startTestApp(ADMIN_ENV);
-  admin = await login(api, ADMIN.email, ADMIN.password);
-  editor = await person(api, admin.token, 'editeur@agriculture.gouv.fr', [['EDITOR', 'maa']]);
-  editorial = await person(api, admin.token, 'comite.editorial@numerique.gouv.fr', [['EDITORIAL_COMMITTEE']]);
-  technical = await person(api, admin.token, 'comite.technique@numerique.gouv.fr', [['TECHNICAL_COMMITTEE']]);
+  ({ admin, editor, editorial, technical } = await editorialTeam(api));
   editorialEditor = await person(api, admin.token, 'double.casquette@agriculture.gouv.fr', [['EDITORIAL_COMMITTEE'], ['EDITOR', 'maa']]);
 });
 afterAll(() => api.stop());
@@ -28,10 +25,16 @@ const approveBoth = async (id: string) => {
 const STATE = `query($id: ID!) { node(id: $id) { ... on Training { ${TRAINING_FIELDS}
   pendingRevision { id status title changedFields submittedAt training { id } }
   reviews { committee decision comment onRevision reviewerName } } } }`;
-const state = async (id: string, token = editor.token) => (await api.gql(STATE, { id }, bearer(token))).body.data.node;
+interface TrainingState extends TrainingView {
+  pendingRevision: (RevisionView & { submittedAt: string | null; training: { id: string } }) | null;
+  reviews: { committee: Committee; decision: Decision; comment: string | null; onRevision: boolean; reviewerName: string | null }[];
+}
+/** The training as its editor (or `token`) sees it: null when hidden. */
+const state = async (id: string, token = editor.token) => (await api.data<{ node: TrainingState | null }>(STATE, { id }, bearer(token))).node;
 
 type Setup = (id: string) => Promise<void>;
-const ok = (payload: any) => expect(payload.userErrors).toEqual([]);
+type Payload = { userErrors: UserErrorView[] };
+const ok = (payload: Payload) => expect(payload.userErrors).toEqual([]);
 
 /** Every state a training can be in, reached through the API. */
 const SETUPS: Record<string, Setup> = {
@@ -67,13 +70,12 @@ const SETUPS: Record<string, Setup> = {
   },
   ARCHIVED: async id => {
     await SETUPS.PUBLISHED(id);
-    const { body } = await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { userErrors { code } } }`, { id }, bearer(editor.token));
-    ok(body.data.archiveTraining);
+    ok(await archive(api, editor.token, id));
   },
 };
 
-type Operation = (id: string) => Promise<any>;
-const decide = (committee: 'EDITORIAL' | 'TECHNICAL', decision: string): Operation => id =>
+type Operation = (id: string) => Promise<Payload>;
+const decide = (committee: Committee, decision: Decision): Operation => id =>
   review(api, committee === 'EDITORIAL' ? editorial.token : technical.token, id, committee, decision, decision === 'APPROVE' ? undefined : 'Motif.');
 const OPERATIONS: Record<string, Operation> = {
   submit: id => submit(api, editor.token, id),
@@ -84,9 +86,7 @@ const OPERATIONS: Record<string, Operation> = {
   'editorial REJECT': decide('EDITORIAL', 'REJECT'),
   'technical REJECT': decide('TECHNICAL', 'REJECT'),
   update: id => updateTraining(api, editor.token, id, { summary: 'Résumé modifié' }),
-  archive: async id =>
-    (await api.gql(`mutation($id: ID!) { archiveTraining(id: $id) { training { status } userErrors { code message } } }`, { id }, bearer(editor.token))).body.data
-      .archiveTraining,
+  archive: id => archive(api, editor.token, id),
 };
 
 const REFUSED = 'INVALID_TRANSITION';
@@ -143,7 +143,7 @@ describe('the state machine', () => {
       expect(after).toEqual(before);
     } else {
       expect(payload.userErrors).toEqual([]);
-      expect([after.status, after.pendingRevision?.status ?? null]).toEqual(outcome);
+      expect([after?.status, after?.pendingRevision?.status ?? null]).toEqual(outcome);
     }
   });
 });
@@ -154,13 +154,16 @@ describe('publication', () => {
     ok(await submit(api, editor.token, id));
     const first = await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE');
     expect(first).toMatchObject({ review: { committee: 'EDITORIAL', decision: 'APPROVE', reviewer: { displayName: 'comite.editorial' } }, training: { status: 'SUBMITTED', publishedAt: null } });
-    expect((await api.gql(`query($slug: String!) { training(slug: $slug) { id } }`, { slug })).body.data.training).toBeNull();
+    expect((await api.data<{ training: { id: string } | null }>(`query($slug: String!) { training(slug: $slug) { id } }`, { slug })).training).toBeNull();
     const again = await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE');
     expect(again.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_TRANSITION' })]);
 
     const second = await review(api, technical.token, id, 'TECHNICAL', 'APPROVE');
     expect(second.training).toMatchObject({ status: 'PUBLISHED', publishedAt: expect.any(String) });
-    expect((await api.gql(`query($slug: String!) { training(slug: $slug) { id status } }`, { slug })).body.data.training).toEqual({ id, status: 'PUBLISHED' });
+    expect((await api.data<{ training: { id: string; status: string } | null }>(`query($slug: String!) { training(slug: $slug) { id status } }`, { slug })).training).toEqual({
+      id,
+      status: 'PUBLISHED',
+    });
     const audit = await api.sql(`SELECT actor, details FROM audit_entry WHERE action = 'TRAINING_PUBLISHED' AND target = $1`, [id]);
     expect(audit).toEqual([{ actor: technical.id, details: { submission: 1, slug } }]);
   });
@@ -172,9 +175,9 @@ describe('publication', () => {
     ok(await review(api, technical.token, id, 'TECHNICAL', 'REQUEST_CHANGES', 'Ajoutez la durée.'));
     ok(await updateTraining(api, editor.token, id, { durationMinutes: 120 }));
     ok(await submit(api, editor.token, id));
-    expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('SUBMITTED');
-    expect((await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE')).training.status).toBe('PUBLISHED');
-    expect((await state(id)).reviews.map((r: any) => [r.committee, r.decision])).toEqual([
+    expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training?.status).toBe('SUBMITTED');
+    expect((await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE')).training?.status).toBe('PUBLISHED');
+    expect((await state(id))?.reviews.map(r => [r.committee, r.decision])).toEqual([
       ['EDITORIAL', 'APPROVE'],
       ['TECHNICAL', 'REQUEST_CHANGES'],
       ['TECHNICAL', 'APPROVE'],
@@ -188,15 +191,15 @@ describe('publication', () => {
     const decisions = await Promise.all(
       drafts.flatMap(({ id }) => [review(api, editorial.token, id, 'EDITORIAL', 'APPROVE'), review(api, technical.token, id, 'TECHNICAL', 'APPROVE')]),
     );
-    expect(decisions.every(decision => decision.userErrors.length === 0)).toBe(true);
+    expect(decisions.map(decision => decision.userErrors)).toEqual(decisions.map(() => []));
     for (const { id } of drafts) {
-      expect((await state(id)).status).toBe('PUBLISHED');
+      expect((await state(id))?.status).toBe('PUBLISHED');
       const [{ published }] = await api.sql(`SELECT count(*)::int AS published FROM audit_entry WHERE action = 'TRAINING_PUBLISHED' AND target = $1`, [id]);
       expect(published).toBe(1);
     }
   });
 
-  test.each([
+  test.each<[Decision, string | undefined]>([
     ['REQUEST_CHANGES', undefined],
     ['REJECT', '   '],
     ['APPROVE', 'x'.repeat(5001)],
@@ -211,16 +214,15 @@ describe('publication', () => {
   test('a reviewer speaks only for a committee they sit on, and never on their own partner’s trainings', async () => {
     const { id } = await createDraft(api, editor.token);
     ok(await submit(api, editor.token, id));
-    const query = `mutation($input: ReviewInput!) { reviewTraining(input: $input) { userErrors { code } } }`;
-    const asTechnical = await api.gql(query, { input: { trainingId: id, committee: 'TECHNICAL', decision: 'APPROVE' } }, bearer(editorial.token));
+    const asTechnical = await sendReview(api, editorial.token, id, 'TECHNICAL', 'APPROVE');
     expect(asTechnical.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const ownPartner = await api.gql(query, { input: { trainingId: id, committee: 'EDITORIAL', decision: 'APPROVE' } }, bearer(editorialEditor.token));
+    const ownPartner = await sendReview(api, editorialEditor.token, id, 'EDITORIAL', 'APPROVE');
     expect(ownPartner.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     // An admin may edit every partner's trainings: they review none.
     const adminReviewer = await person(api, admin.token, 'admin.comite@numerique.gouv.fr', [['ADMIN'], ['EDITORIAL_COMMITTEE']]);
-    const asAdmin = await api.gql(query, { input: { trainingId: id, committee: 'EDITORIAL', decision: 'APPROVE' } }, bearer(adminReviewer.token));
+    const asAdmin = await sendReview(api, adminReviewer.token, id, 'EDITORIAL', 'APPROVE');
     expect(asAdmin.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await state(id)).reviews).toEqual([]);
+    expect((await state(id))?.reviews).toEqual([]);
   });
 
   test('one person sitting on both committees decides for one of them per version', async () => {
@@ -228,11 +230,10 @@ describe('publication', () => {
     const { id } = await createDraft(api, editor.token);
     ok(await submit(api, editor.token, id));
     ok(await review(api, both.token, id, 'EDITORIAL', 'APPROVE'));
-    const { body } = await api.gql(`mutation($input: ReviewInput!) { reviewTraining(input: $input) { userErrors { code } } }`,
-      { input: { trainingId: id, committee: 'TECHNICAL', decision: 'APPROVE' } }, bearer(both.token));
+    const { body } = await sendReview(api, both.token, id, 'TECHNICAL', 'APPROVE');
     expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await state(id)).status).toBe('SUBMITTED');
-    expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training.status).toBe('PUBLISHED');
+    expect((await state(id))?.status).toBe('SUBMITTED');
+    expect((await review(api, technical.token, id, 'TECHNICAL', 'APPROVE')).training?.status).toBe('PUBLISHED');
   });
 });
 
@@ -241,31 +242,31 @@ describe('revisions of a live training', () => {
     const { id, slug } = await createDraft(api, editor.token, { title: 'Titre en ligne', keywords: ['avant'] });
     await SETUPS.PUBLISHED(id);
     const publicView = async () =>
-      (await api.gql(`query($slug: String!) { training(slug: $slug) { title keywords status pendingRevision { id } reviews { decision } } }`, { slug })).body.data.training;
-    const timestamps = async () => (await api.gql(`query($slug: String!) { training(slug: $slug) { updatedAt submittedAt } }`, { slug })).body.data.training;
+      (await api.data<{ training: object | null }>(`query($slug: String!) { training(slug: $slug) { title keywords status pendingRevision { id } reviews { decision } } }`, { slug })).training;
+    const timestamps = async () =>
+      (await api.data<{ training: { updatedAt: string; submittedAt: string | null } | null }>(`query($slug: String!) { training(slug: $slug) { updatedAt submittedAt } }`, { slug })).training;
     const published = await timestamps();
-    expect(published.submittedAt).toBeNull();
+    expect(published?.submittedAt).toBeNull();
 
     const updated = await updateTraining(api, editor.token, id, { title: 'Titre révisé', keywords: ['après'] });
     expect(updated.training).toMatchObject({ title: 'Titre en ligne', status: 'PUBLISHED', pendingRevision: { title: 'Titre révisé', status: 'DRAFT' } });
-    expect(updated.training.pendingRevision.changedFields.sort()).toEqual(['keywords', 'title']);
+    expect(updated.training?.pendingRevision?.changedFields.sort()).toEqual(['keywords', 'title']);
     // Anonymous visitors see the live version, and nothing of the review.
     expect(await publicView()).toEqual({ title: 'Titre en ligne', keywords: ['avant'], status: 'PUBLISHED', pendingRevision: null, reviews: [] });
     const search = async () =>
-      (await api.gql(`{ trainings(search: "Titre révisé") { edges { node { id } } } }`)).body.data.trainings.edges.map((edge: any) => edge.node.id);
+      nodeIds((await api.data<{ trainings: Edges<{ id: string }> }>(`{ trainings(search: "Titre révisé") { edges { node { id } } } }`)).trainings);
 
     ok(await submit(api, editor.token, id));
     expect(await publicView()).toMatchObject({ title: 'Titre en ligne', status: 'PUBLISHED' });
     // Nothing tells an anonymous visitor that a revision is under review.
     expect(await timestamps()).toEqual(published);
-    expect((await state(id)).submittedAt).toEqual(expect.any(String));
-    const queue = async (committee: string, token: string) =>
-      (await api.gql(`query($c: Committee!) { reviewQueue(committee: $c, first: 100) { edges { node { id } } } }`, { c: committee }, bearer(token))).body.data.reviewQueue.edges.map(
-        (edge: any) => edge.node.id,
-      );
+    expect((await state(id))?.submittedAt).toEqual(expect.any(String));
+    const queue = async (committee: Committee, token: string) =>
+      nodeIds((await api.data<{ reviewQueue: Edges<{ id: string }> }>(`query($c: Committee!) { reviewQueue(committee: $c, first: 100) { edges { node { id } } } }`,
+        { c: committee }, bearer(token))).reviewQueue);
     expect(await queue('EDITORIAL', editorial.token)).toContain(id);
     const first = await review(api, editorial.token, id, 'EDITORIAL', 'APPROVE');
-    expect(first.review.onRevision).toBe(true);
+    expect(first.review?.onRevision).toBe(true);
     expect(await publicView()).toMatchObject({ title: 'Titre en ligne' });
     expect(await queue('EDITORIAL', editorial.token)).not.toContain(id);
     expect(await queue('TECHNICAL', technical.token)).toContain(id);
@@ -275,7 +276,7 @@ describe('revisions of a live training', () => {
     expect(second.training).toMatchObject({ title: 'Titre révisé', status: 'PUBLISHED', slug });
     expect(await publicView()).toMatchObject({ title: 'Titre révisé', keywords: ['après'] });
     expect(await search()).toContain(id);
-    expect((await state(id)).pendingRevision).toBeNull();
+    expect((await state(id))?.pendingRevision).toBeNull();
     const [audit] = await api.sql(`SELECT details FROM audit_entry WHERE action = 'REVISION_PUBLISHED' AND target = $1`, [id]);
     expect(audit.details.submission).toBe(2);
   });
@@ -286,9 +287,12 @@ describe('revisions of a live training', () => {
     ok(await updateTraining(api, editor.token, id, { title: 'Version refusée' }));
     ok(await submit(api, editor.token, id));
     ok(await review(api, editorial.token, id, 'EDITORIAL', 'REJECT', 'Non.'));
-    expect((await api.gql(`query($slug: String!) { training(slug: $slug) { title status } }`, { slug })).body.data.training).toEqual({ title: 'Version stable', status: 'PUBLISHED' });
+    expect((await api.data<{ training: object | null }>(`query($slug: String!) { training(slug: $slug) { title status } }`, { slug })).training).toEqual({
+      title: 'Version stable',
+      status: 'PUBLISHED',
+    });
     const next = await updateTraining(api, editor.token, id, { summary: 'Autre résumé' });
-    expect(next.training.pendingRevision).toMatchObject({ status: 'DRAFT', title: 'Version stable', changedFields: ['summary'] });
+    expect(next.training?.pendingRevision).toMatchObject({ status: 'DRAFT', title: 'Version stable', changedFields: ['summary'] });
   });
 });
 
@@ -301,17 +305,18 @@ describe('the review queue', () => {
       waiting.push(id);
     }
     ok(await review(api, technical.token, waiting[1], 'TECHNICAL', 'APPROVE'));
-    const read = async (committee: string, after?: string) =>
-      (await api.gql(`query($c: Committee!, $after: String) { reviewQueue(committee: $c, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`,
-        { c: committee, after }, bearer(admin.token))).body.data.reviewQueue;
-    const all = async (committee: string) => {
+    type Queue = Edges<{ id: string; status: string }> & { totalCount: number; pageInfo: PageInfo };
+    const read = async (committee: Committee, after?: string | null) =>
+      (await api.data<{ reviewQueue: Queue }>(`query($c: Committee!, $after: String) { reviewQueue(committee: $c, first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`, { c: committee, after }, bearer(admin.token))).reviewQueue;
+    const all = async (committee: Committee) => {
       const ids: string[] = [];
       let page = await read(committee);
       const total = page.totalCount;
-      ids.push(...page.edges.map((edge: any) => edge.node.id));
+      ids.push(...nodeIds(page));
       while (page.pageInfo.hasNextPage) {
         page = await read(committee, page.pageInfo.endCursor);
-        ids.push(...page.edges.map((edge: any) => edge.node.id));
+        ids.push(...nodeIds(page));
       }
       expect(ids).toHaveLength(total);
       return ids;

@@ -1,6 +1,6 @@
 import { resolveJwtSecret } from '../../src/auth/secrets';
 import { signAccessToken } from '../../src/auth/tokens';
-import type { TestApp } from './test-app';
+import type { TestApp, UserErrorView } from './test-app';
 
 export const ADMIN = { email: 'admin@numerique.gouv.fr', password: 'Administrateur de Mentor 2026' };
 export const PASSWORD = 'Une phrase de passe solide';
@@ -15,29 +15,31 @@ export interface Person {
 }
 
 export async function login(api: TestApp, email: string, password = PASSWORD): Promise<Person> {
-  const { body } = await api.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } userErrors { code } } }`, {
-    email,
-    password,
-  });
-  expect(body.data.login.userErrors).toEqual([]);
-  return { token: body.data.login.accessToken, id: body.data.login.user.id };
+  const { login: payload } = await api.data<{ login: { accessToken: string | null; user: { id: string } | null; userErrors: UserErrorView[] } }>(
+    `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } userErrors { field code message } } }`,
+    { email, password },
+  );
+  expect(payload.userErrors).toEqual([]);
+  return { token: payload.accessToken!, id: payload.user!.id };
 }
 
+/** Registers an agent (display name: the e-mail's local part) and returns their id. */
 export async function register(api: TestApp, email: string, profile: Record<string, unknown> = {}): Promise<string> {
-  const { body } = await api.gql(`mutation($input: RegisterInput!) { register(input: $input) { user { id } userErrors { code message } } }`, {
-    input: { email, password: PASSWORD, displayName: email.split('@')[0], ...profile },
-  });
-  expect(body.data.register.userErrors).toEqual([]);
-  return body.data.register.user.id;
+  const { register: payload } = await api.data<{ register: { user: { id: string } | null; userErrors: UserErrorView[] } }>(
+    `mutation($input: RegisterInput!) { register(input: $input) { user { id } userErrors { field code message } } }`,
+    { input: { email, password: PASSWORD, displayName: email.split('@')[0], ...profile } },
+  );
+  expect(payload.userErrors).toEqual([]);
+  return payload.user!.id;
 }
 
 export async function grant(api: TestApp, adminToken: string, userId: string, role: string, partner: string | null = null): Promise<void> {
-  const { body } = await api.gql(
-    `mutation($userId: ID!, $role: Role!, $partner: String) { grantRole(userId: $userId, role: $role, partner: $partner) { userErrors { code } } }`,
+  const { grantRole } = await api.data<{ grantRole: { userErrors: UserErrorView[] } }>(
+    `mutation($userId: ID!, $role: Role!, $partner: String) { grantRole(userId: $userId, role: $role, partner: $partner) { userErrors { field code message } } }`,
     { userId, role, partner },
     bearer(adminToken),
   );
-  expect(body.data.grantRole.userErrors).toEqual([]);
+  expect(grantRole.userErrors).toEqual([]);
 }
 
 /** Registers `email`, grants it the roles, and signs it in (the token then carries the roles). */
@@ -55,7 +57,7 @@ let created = 0;
  */
 export async function agents(api: TestApp, count: number, profile: { domain?: string; category?: string | null; functions?: string[] } = {}): Promise<Person[]> {
   const batch = ++created;
-  const rows: { id: string }[] = await api.sql(
+  const rows = await api.sql<{ id: string }>(
     `INSERT INTO user_account (email, password_hash, display_name, employer_id, category, functions)
      SELECT 'agent' || n || '.lot' || $2 || '@' || $3, '!', 'Agent ' || n || ' du lot ' || $2,
        (SELECT id FROM partner WHERE $3 = ANY(email_domains)), CAST($4 AS user_account_category_enum), $5::text[]

@@ -13,12 +13,37 @@ export interface GraphQLResponse<T = any> {
   statements: number;
 }
 
+/** A user error as the helpers select it (`userErrors { field code message }`). */
+export interface UserErrorView {
+  field: string[] | null;
+  code: string;
+  message: string;
+}
+
+/** A connection as a query selects it: `edges { node { … } }`; add `totalCount` or `pageInfo` where selected. */
+export interface Edges<N> {
+  edges: { node: N }[];
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/** The nodes of a connection, in order. */
+export const nodes = <N>(connection: Edges<N>): N[] => connection.edges.map(edge => edge.node);
+
+/** The ids of a connection's nodes, in order. */
+export const nodeIds = (connection: Edges<{ id: string }>): string[] => nodes(connection).map(node => node.id);
+
 export interface TestApp {
   app: App;
   database: TestDatabase;
   /** Origin of the HTTP server, e.g. http://localhost:40123 */
   origin: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** `gql` for an answer that must carry no errors (a failure shows them): its `data`. */
+  data<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
   /** Runs SQL directly against the app's database (for arranging states the API cannot create yet). */
   sql<T = any>(query: string, parameters?: unknown[]): Promise<T[]>;
   /** Stops the app and drops its database; idempotent. */
@@ -41,22 +66,28 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   const origin = app.url.replace(/\/graphql$/, '');
   let stopped: Promise<void> | null = null;
+  const gql: TestApp['gql'] = async (query, variables, headers) => {
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as GraphQLResponse['body'],
+      statements: Number(response.headers.get('x-sql-statements') ?? NaN),
+    };
+  };
   return {
     app,
     database,
     origin,
-    async gql(query, variables, headers) {
-      const response = await fetch(app.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (await response.json()) as GraphQLResponse['body'],
-        statements: Number(response.headers.get('x-sql-statements') ?? NaN),
-      };
+    gql,
+    async data<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+      const { body } = await gql<T>(query, variables, headers);
+      expect(body.errors).toBeUndefined();
+      return body.data as T;
     },
     sql: (query, parameters) => app.database.dataSource.query(query, parameters),
     stop() {
