@@ -16,8 +16,8 @@ const PAGE = `SELECT t.id, t.slug, t.title, t.modality, c.slug AS collection_slu
   WHERE t.status = 'PUBLISHED' AND c.slug = $1
   ORDER BY t.published_at DESC NULLS LAST, t.id DESC LIMIT 50`;
 
-/** Seats left as the API counts them: capacity minus confirmed and completed enrolments (null: unlimited). */
-const SEATS_LEFT = `greatest(s.capacity - (SELECT count(*) FROM enrolment e WHERE e.session_id = s.id AND e.status IN ('CONFIRMED', 'COMPLETED')), 0)::int`;
+/** Seats left as the API reads them: capacity minus the session's seat counter (null: unlimited). */
+const SEATS_LEFT = `greatest(s.capacity - s.seats_taken, 0)::int`;
 
 const UPCOMING_SESSIONS = `SELECT training_id, id, starts_at, seats_left FROM (
     SELECT s.*, ${SEATS_LEFT} AS seats_left, row_number() OVER (PARTITION BY s.training_id ORDER BY s.starts_at, s.id) AS n

@@ -4,6 +4,7 @@ import { CatalogueSearch1795920000000 } from './1795920000000-CatalogueSearch';
 import { Accounts1795925246282 } from './1795925246282-Accounts';
 import { EditorialWorkflow1795933852915 } from './1795933852915-EditorialWorkflow';
 import { Attestations1795935543647 } from './1795935543647-Attestations';
+import { SeatCounters1796000000000 } from './1796000000000-SeatCounters';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Accounts1795925246282,
   EditorialWorkflow1795933852915,
   Attestations1795935543647,
+  SeatCounters1796000000000,
 ];

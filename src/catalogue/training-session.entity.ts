@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TimestampedNode, Node } from '../graphql/node';
 import { Training } from './training.entity';
 
@@ -8,6 +8,9 @@ import { Training } from './training.entity';
 @Index(['trainingId', 'startsAt'])
 @Index(['enrolmentOpensAt', 'enrolmentClosesAt'], { where: 'NOT "cancelled"' })
 @Index('training_session_open_idx', { synchronize: false })
+// Overbooking is impossible, not only prevented: the counters below are kept by a trigger on enrolment.
+@Check('CHK_training_session_seats', `"seats_taken" >= 0 AND ("capacity" IS NULL OR "seats_taken" <= "capacity")`)
+@Check('CHK_training_session_waitlist', `"waitlist_length" >= 0`)
 export class TrainingSession extends TimestampedNode {
   @ManyToOne(() => Training, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn()
@@ -47,4 +50,14 @@ export class TrainingSession extends TimestampedNode {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
+
+  /** Confirmed and completed enrolments, kept by the `mentor_count_seats` trigger in the statement that changes them. */
+  @Field(() => Int, { description: 'Seats held by confirmed enrolments.' })
+  @Column({ type: 'int', default: 0, insert: false, update: false })
+  seatsTaken: number;
+
+  /** Waitlisted enrolments, kept by the same trigger. */
+  @Field(() => Int, { description: 'Agents waiting for a seat.' })
+  @Column({ type: 'int', default: 0, insert: false, update: false })
+  waitlistLength: number;
 }

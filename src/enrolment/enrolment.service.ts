@@ -2,27 +2,29 @@ import { In, type EntityManager } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { forbidden } from '../auth/auth-checker';
 import { TrainingStatus } from '../catalogue/catalogue.enums';
-import { Partner } from '../catalogue/partner.entity';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
 import { canSeeTraining, visibilityOf } from '../catalogue/training-rights';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { localIdOf } from '../graphql/global-id';
+import { hydrate } from '../db/hydrate';
 import { eligibilityOf } from './eligibility';
-import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus, SEAT_STATUSES } from './enrolment.enums';
+import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
 import { mayCancelEnrolment, mayReadEnrolment, type EnrolmentParties } from './enrolment-rights';
 
 const UNLIMITED = 2 ** 31 - 1;
+/** An agent holds one of these per session at most: enrolling again returns it. */
+const HELD_STATUSES = [...ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus.COMPLETED];
 const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
 
-/** Seats held in a session (confirmed or completed enrolments); the caller holds the session's row lock. */
+/**
+ * Seats held in a session (confirmed or completed enrolments) as this transaction left them: the
+ * counter the enrolment trigger keeps. The caller holds the session's row lock.
+ */
 export async function seatsTaken(manager: EntityManager, sessionId: string): Promise<number> {
-  const [{ taken }] = await manager.query(`SELECT count(*)::int AS taken FROM enrolment WHERE session_id = $1 AND status = ANY($2::enrolment_status_enum[])`, [
-    sessionId,
-    SEAT_STATUSES,
-  ]);
+  const [{ seats_taken: taken }] = await manager.query('SELECT seats_taken FROM training_session WHERE id = $1', [sessionId]);
   return taken;
 }
 
@@ -61,57 +63,80 @@ function lockSessionRow(manager: EntityManager, sessionId: string): Promise<Trai
   return manager.findOne(TrainingSession, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
 }
 
-async function checkOpen(manager: EntityManager, training: Training, session: TrainingSession, agent: User): Promise<void> {
-  if (training.status !== TrainingStatus.PUBLISHED) throw new DomainError('ENROLMENT_CLOSED', 'Cette formation n’est pas publiée : on ne peut pas s’y inscrire.');
-  if (session.cancelled) throw new DomainError('SESSION_CANCELLED', 'Cette session est annulée.');
+/** The session, locked, with its training: one statement, since every enrolment starts with it. */
+function lockSessionWithTraining(manager: EntityManager, sessionId: string): Promise<TrainingSession | null> {
+  return manager
+    .createQueryBuilder(TrainingSession, 's')
+    .innerJoinAndSelect('s.training', 't')
+    .where('s.id = :sessionId', { sessionId })
+    .setLock('pessimistic_write', undefined, ['s'])
+    .getOne();
+}
+
+/** Why the agent may not enrol in this session now, or null: the training's state, the session's, the window. */
+function closedBecause(training: Training, session: TrainingSession): DomainError | null {
+  if (training.status !== TrainingStatus.PUBLISHED) return new DomainError('ENROLMENT_CLOSED', 'Cette formation n’est pas publiée : on ne peut pas s’y inscrire.');
+  if (session.cancelled) return new DomainError('SESSION_CANCELLED', 'Cette session est annulée.');
   const now = new Date();
   if (now < session.enrolmentOpensAt) {
-    throw new DomainError('ENROLMENT_CLOSED', `Les inscriptions à cette session ouvriront le ${PARIS_TIME.format(session.enrolmentOpensAt)}.`);
+    return new DomainError('ENROLMENT_CLOSED', `Les inscriptions à cette session ouvriront le ${PARIS_TIME.format(session.enrolmentOpensAt)}.`);
   }
   if (now >= session.enrolmentClosesAt) {
-    throw new DomainError('ENROLMENT_CLOSED', `Les inscriptions à cette session sont closes depuis le ${PARIS_TIME.format(session.enrolmentClosesAt)}.`);
+    return new DomainError('ENROLMENT_CLOSED', `Les inscriptions à cette session sont closes depuis le ${PARIS_TIME.format(session.enrolmentClosesAt)}.`);
   }
-  // Read through this transaction (not the per-request loaders): it holds the session's lock.
-  const partners = new Map((await manager.find(Partner)).map(partner => [partner.id, partner.name]));
-  const eligibility = eligibilityOf(training, agent, id => partners.get(id) ?? id);
-  if (!eligibility.eligible) throw new DomainError('NOT_ELIGIBLE', eligibility.reasons.join(' '));
+  return null;
+}
+
+/** What the agent already holds in the session: a seat, a place in line, or a completion. */
+function heldEnrolment(manager: EntityManager, sessionId: string, userId: string): Promise<Enrolment | null> {
+  return manager.findOneBy(Enrolment, { sessionId, userId, status: In(HELD_STATUSES) });
 }
 
 /**
  * A seat while there is one, else a place in line. The session's row lock makes concurrent
- * enrolments (on any number of API processes) take turns: never more confirmed than seats, one
- * active enrolment per agent, positions in arrival order.
+ * enrolments (on any number of API processes) take turns: never more confirmed than seats (the
+ * CHECK on the session's counter makes it impossible anyway), one active enrolment per agent,
+ * positions in arrival order. A new enrolment costs six statements: the caller's roles and
+ * profile, then BEGIN, the locked session with its training, the insert, COMMIT.
  */
 export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ enrolment: Enrolment }> {
   const userId = ctx.viewer.userId!;
-  const visibility = visibilityOf(await ctx.grants());
   const sessionId = localIdOf(sessionGlobalId, 'TrainingSession');
   const notFound = new DomainError('NOT_FOUND', 'Session introuvable.', ['sessionId']);
+  // The profile is the agent's own, read before the lock: it decides eligibility, not seats.
+  const [grants, agent] = await Promise.all([ctx.grants(), ctx.loaders.userById.load(userId)]);
+  if (!agent) throw notFound;
+  const visibility = visibilityOf(grants);
   return ctx.db.transaction(async manager => {
-    const session = sessionId ? await lockSessionRow(manager, sessionId) : null;
-    if (!session) throw notFound;
-    const training = await manager.findOneByOrFail(Training, { id: session.trainingId });
-    if (!canSeeTraining(visibility, training)) throw notFound;
-    // Enrolling again returns what the agent already holds here: a seat, a place in line, or a
-    // completion (a second one would take a second seat and issue a second attestation).
-    const existing = await manager.findOneBy(Enrolment, { sessionId: session.id, userId, status: In([...ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus.COMPLETED]) });
-    if (existing) return { enrolment: existing };
-    await checkOpen(manager, training, session, await manager.findOneByOrFail(User, { id: userId }));
-
-    const confirmed = session.capacity === null || (await seatsTaken(manager, session.id)) < session.capacity;
-    const [{ last }] = await manager.query(`SELECT coalesce(max(waitlist_position), 0)::int AS last FROM enrolment WHERE session_id = $1 AND status = $2`, [
-      session.id,
-      EnrolmentStatus.WAITLISTED,
-    ]);
-    const enrolment = manager.create(Enrolment, {
-      userId,
-      sessionId: session.id,
-      status: confirmed ? EnrolmentStatus.CONFIRMED : EnrolmentStatus.WAITLISTED,
-      waitlistPosition: confirmed ? null : last + 1,
-    });
-    await manager.save(enrolment);
-    return { enrolment: await manager.findOneByOrFail(Enrolment, { id: enrolment.id }) };
+    const session = sessionId ? await lockSessionWithTraining(manager, sessionId) : null;
+    if (!session || !canSeeTraining(visibility, session.training!)) throw notFound;
+    const training = session.training!;
+    const refusal = closedBecause(training, session) ?? (await ineligibility(ctx, training, agent));
+    if (refusal) {
+      // Enrolling again returns what the agent holds here, even once the window has closed.
+      const held = await heldEnrolment(manager, session.id, userId);
+      if (held) return { enrolment: held };
+      throw refusal;
+    }
+    const confirmed = session.capacity === null || session.seatsTaken < session.capacity;
+    // The line is kept dense (1..n) by every change to it, so the next place is its length + 1.
+    const rows: Record<string, unknown>[] = await manager.query(
+      `INSERT INTO enrolment (user_id, session_id, status, waitlist_position)
+       SELECT $1, $2, $3, $4
+       WHERE NOT EXISTS (SELECT 1 FROM enrolment WHERE session_id = $2 AND user_id = $1 AND status = ANY($5::enrolment_status_enum[]))
+       RETURNING *`,
+      [userId, session.id, confirmed ? EnrolmentStatus.CONFIRMED : EnrolmentStatus.WAITLISTED, confirmed ? null : session.waitlistLength + 1, HELD_STATUSES],
+    );
+    if (rows.length === 0) return { enrolment: (await heldEnrolment(manager, session.id, userId))! };
+    return { enrolment: hydrate(ctx.db, Enrolment, rows)[0] };
   });
+}
+
+/** NOT_ELIGIBLE with the reasons (partners named from the reference data), or null. */
+async function ineligibility(ctx: Context, training: Training, agent: User): Promise<DomainError | null> {
+  if (eligibilityOf(training, agent, id => id).eligible) return null;
+  const partners = new Map((await ctx.loaders.partnerById.loadMany(training.audiencePartnerIds)).map((partner, index) => [training.audiencePartnerIds[index], partner?.name]));
+  return new DomainError('NOT_ELIGIBLE', eligibilityOf(training, agent, id => partners.get(id) ?? id).reasons.join(' '));
 }
 
 export interface LockedEnrolment {
