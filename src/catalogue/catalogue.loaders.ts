@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Grant } from '../auth/viewer';
 import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
-import { hydrate } from '../db/hydrate';
+import { hydrate, selectColumns } from '../db/hydrate';
 import { decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { TrainingStatus } from './catalogue.enums';
 import { createReferenceLookups } from './reference-data.loader';
@@ -18,6 +18,8 @@ export interface SessionPageKey {
   upcoming: boolean;
   size: number;
   after: string | null;
+  /** Properties to read (see `columnsFor`); every column when undefined. */
+  columns?: readonly string[];
 }
 
 export interface SessionPage extends Page<TrainingSession> {
@@ -31,18 +33,18 @@ export interface SessionPage extends Page<TrainingSession> {
 async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[]): Promise<SessionPage[]> {
   const groups = new Map<string, SessionPageKey[]>();
   for (const key of keys) {
-    const group = `${key.upcoming}|${key.size}|${key.after}`;
+    const group = `${key.upcoming}|${key.size}|${key.after}|${key.columns?.join(',')}`;
     groups.set(group, [...(groups.get(group) ?? []), key]);
   }
   const pages = new Map<SessionPageKey, SessionPage>();
   for (const group of groups.values()) {
-    const { upcoming, size, after } = group[0];
+    const { upcoming, size, after, columns } = group[0];
     const cursor = after === null ? null : decodeCursor(after, SESSION_LIST, 'timestamptz');
     const rows: Record<string, unknown>[] = await db.query(
       `SELECT * FROM (
          SELECT base.*, base.starts_at::text AS sort_key, row_number() OVER (PARTITION BY base.training_id ORDER BY base.starts_at, base.id) AS position
          FROM (
-           SELECT s.*, count(*) OVER (PARTITION BY s.training_id) AS total
+           SELECT ${selectColumns(db, TrainingSession, 's', columns && new Set(columns))}, count(*) OVER (PARTITION BY s.training_id) AS total
            FROM training_session s
            WHERE s.training_id = ANY($1::uuid[]) AND (NOT $2::boolean OR s.starts_at > now())
          ) base

@@ -1,11 +1,11 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
+import { selectedFields } from '../graphql/selection';
 import type { Context } from '../context';
-import { toConnection } from '../graphql/connection';
 import { perPageItem } from '../graphql/complexity';
-import { decodeCursor, pageSize } from '../graphql/pagination';
-import { SESSION_LIST } from './catalogue.loaders';
 import { Partner } from './partner.entity';
 import { Training } from './training.entity';
+import { sessionsOf } from './training.service';
 import { AudienceRule, TrainingSessionConnection } from './training.types';
 
 /** Relations of a training beyond its sheet's (see SheetFieldsResolver), through per-request loaders. */
@@ -17,19 +17,16 @@ export class TrainingFieldsResolver {
   }
 
   @FieldResolver(() => TrainingSessionConnection, { complexity: perPageItem, description: 'Sessions, soonest first.' })
-  async sessions(
+  sessions(
     @Root() training: Training,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('upcoming', () => Boolean, { nullable: true, description: 'Only sessions that have not started yet.' })
     upcoming?: boolean | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<TrainingSessionConnection> {
-    // Checked here so that a bad cursor fails this field alone, not the whole batch of sessions.
-    if (after !== null && after !== undefined) decodeCursor(after, SESSION_LIST, 'timestamptz');
-    const key = { trainingId: training.id, upcoming: upcoming ?? false, size: pageSize(first), after: after ?? null };
-    const page = await ctx.loaders.sessionPage.load(key);
-    return toConnection(TrainingSessionConnection, page, async () => page.totalCount);
+    return sessionsOf(ctx, training, { upcoming, first, after, fields: selectedFields(info, ['edges', 'node']) });
   }
 }
 

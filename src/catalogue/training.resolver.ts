@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, Info, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { perPageItem } from '../graphql/complexity';
-import { selectsField } from '../graphql/selection';
+import { selectedFields, selectsField } from '../graphql/selection';
 import { Training } from './training.entity';
 import { findTrainingBySlug, listTrainings } from './training.service';
 import { TrainingFilter, TrainingOrder } from './training.inputs';
@@ -33,7 +33,7 @@ class TrainingsArgs {
 export class TrainingResolver {
   @Query(() => TrainingConnection, { description: 'The catalogue, as the caller may see it.', complexity: perPageItem })
   trainings(@Ctx() ctx: Context, @Args() args: TrainingsArgs, @Info() info: GraphQLResolveInfo): Promise<TrainingConnection> {
-    return listTrainings(ctx, { ...args, withTotal: selectsField(info, 'totalCount') });
+    return listTrainings(ctx, { ...args, withTotal: selectsField(info, 'totalCount'), fields: selectedFields(info, ['edges', 'node']) });
   }
 
   @Query(() => Training, { nullable: true })

@@ -6,12 +6,14 @@ import { cataloguePredicates, relevance, searchParams, type CatalogueScope, type
 import { conjunction, type Predicate } from './search/predicate';
 import { computeFacets } from './search/facets';
 import { parseSearch, type SearchQuery } from './search/search-query';
-import type { TrainingSession } from './training-session.entity';
-import { hydrate, selectColumns } from '../db/hydrate';
+import { TrainingSession } from './training-session.entity';
+import { columnsFor, hydrate, selectColumns } from '../db/hydrate';
+import { SESSION_COLUMNS, TRAINING_COLUMNS } from './selected-columns';
+import { SESSION_LIST } from './catalogue.loaders';
 import { namedQuery } from '../db/named-query';
 import { Training } from './training.entity';
 import { TrainingOrder, type TrainingFilter } from './training.inputs';
-import { TrainingConnection } from './training.types';
+import { TrainingConnection, TrainingSessionConnection } from './training.types';
 import { canSeeTraining, visibilityOf } from './training-rights';
 
 export interface TrainingListArgs {
@@ -22,6 +24,8 @@ export interface TrainingListArgs {
   orderBy?: TrainingOrder | null;
   first?: number | null;
   after?: string | null;
+  /** The fields the query selects on each training: only their columns are read. */
+  fields?: ReadonlySet<string>;
 }
 
 export interface OrderSpec {
@@ -71,9 +75,11 @@ interface PageRequest {
   cursor: KeysetPosition | null;
   /** Count the whole list in the same statement (an uncorrelated subquery, computed once). */
   withTotal: boolean;
+  /** Properties to read; every column when undefined. */
+  columns?: ReadonlySet<string>;
 }
 
-async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal }: PageRequest) {
+async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal, columns }: PageRequest) {
   const matching = conjunction(predicates);
   const where = conjunction(cursor ? [...predicates, afterCursor(order, cursor)] : predicates);
   // Hand-written rather than built by TypeORM's query builder: this is the hottest query. The
@@ -85,7 +91,7 @@ async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTo
       : ', (count(*) OVER ())::int AS total_count';
   const rows = await namedQuery<Record<string, unknown> & { sort_key: string | null; total_count?: number }>(
     ctx.db,
-    `SELECT ${selectColumns(ctx.db, Training, 't')}, (${order.expression})::text AS sort_key${total}
+    `SELECT ${selectColumns(ctx.db, Training, 't', columns)}, (${order.expression})::text AS sort_key${total}
      FROM training t WHERE ${where.sql}
      ORDER BY ${order.expression} ${order.direction} NULLS LAST, t.id ${order.direction}
      LIMIT ${size + 1}`,
@@ -120,11 +126,12 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const cursor = args.after === null || args.after === undefined ? null : decodeCursor(args.after, list, keyType);
   let mode: SearchMode = cursor?.mode === 'fuzzy' ? 'fuzzy' : 'fulltext';
   const scope = await catalogueScope(ctx, args.filter);
+  const columns = args.fields && columnsFor(ctx.db, Training, args.fields, TRAINING_COLUMNS.needs, TRAINING_COLUMNS.always);
 
   const read = (current: SearchMode) => {
     const predicates = cataloguePredicates(scope, args.filter, search, current);
     const order = orderSpec(orderBy, search, current);
-    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false }).then(page => ({ ...page, predicates }));
+    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false, columns }).then(page => ({ ...page, predicates }));
   };
   let { rows, total, predicates } = await read(mode);
   if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, scope, search))) {
@@ -132,7 +139,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
     ({ rows, total, predicates } = await read(mode));
   }
 
-  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor });
+  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor, partial: columns !== undefined });
 }
 
 interface FetchedPage {
@@ -143,10 +150,12 @@ interface FetchedPage {
   list: string;
   mode?: SearchMode;
   after: KeysetPosition | null;
+  /** Only some columns were read: such trainings must not serve other paths of the request. */
+  partial?: boolean;
 }
 
-function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after }: FetchedPage): TrainingConnection {
-  primeVisible(ctx, rows.map(row => row.training));
+function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after, partial }: FetchedPage): TrainingConnection {
+  if (!partial) primeVisible(ctx, rows.map(row => row.training));
   const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }), after);
   const connection = toConnection(
     TrainingConnection,
@@ -202,6 +211,28 @@ export async function findTrainingBySlug(ctx: Context, slug: string): Promise<Tr
   if (!training || !canSeeTraining(visibilityOf(await ctx.grants()), training)) return null;
   primeVisible(ctx, [training]);
   return training;
+}
+
+/**
+ * A page of a training's sessions, soonest first, read with the sessions of every other training
+ * of the request in one statement (the `sessionPage` loader), only the columns `fields` need.
+ */
+export async function sessionsOf(
+  ctx: Context,
+  training: Training,
+  args: { upcoming?: boolean | null; first?: number | null; after?: string | null; fields: ReadonlySet<string> },
+): Promise<TrainingSessionConnection> {
+  // Checked here so that a bad cursor fails this field alone, not the whole batch of sessions.
+  if (args.after !== null && args.after !== undefined) decodeCursor(args.after, SESSION_LIST, 'timestamptz');
+  const columns = columnsFor(ctx.db, TrainingSession, args.fields, SESSION_COLUMNS.needs, SESSION_COLUMNS.always);
+  const page = await ctx.loaders.sessionPage.load({
+    trainingId: training.id,
+    upcoming: args.upcoming ?? false,
+    size: pageSize(args.first),
+    after: args.after ?? null,
+    columns: columns && [...columns].sort(),
+  });
+  return toConnection(TrainingSessionConnection, page, async () => page.totalCount);
 }
 
 /** A session is visible exactly when its training is. */
