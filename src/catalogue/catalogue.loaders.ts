@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Grant } from '../auth/viewer';
 import { byIdLoader, MAX_BATCH } from '../db/by-id-loader';
 import { hydrate, selectColumns } from '../db/hydrate';
+import { preparedQuery } from '../db/named-query';
 import { decodeCursor, toPage, type Page } from '../graphql/pagination';
 import { TrainingStatus } from './catalogue.enums';
 import { createReferenceLookups } from './reference-data.loader';
@@ -40,7 +41,8 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
   for (const group of groups.values()) {
     const { upcoming, size, after, columns } = group[0];
     const cursor = after === null ? null : decodeCursor(after, SESSION_LIST, 'timestamptz');
-    const rows: Record<string, unknown>[] = await db.query(
+    const rows: Record<string, unknown>[] = await preparedQuery(
+      db,
       `SELECT * FROM (
          SELECT base.*, base.starts_at::text AS sort_key, row_number() OVER (PARTITION BY base.training_id ORDER BY base.starts_at, base.id) AS position
          FROM (
@@ -71,7 +73,8 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
 
 /** Published trainings per collection, for `Collection.trainingCount`. */
 async function countPublishedByCollection(db: DataSource, collectionIds: readonly string[]): Promise<number[]> {
-  const rows: { collection_id: string; count: string }[] = await db.query(
+  const rows: { collection_id: string; count: string }[] = await preparedQuery(
+    db,
     `SELECT collection_id, count(*) AS count FROM training
      WHERE collection_id = ANY($1::uuid[]) AND status = $2 GROUP BY collection_id`,
     [collectionIds, TrainingStatus.PUBLISHED],

@@ -77,9 +77,11 @@ interface PageRequest {
   withTotal: boolean;
   /** Properties to read; every column when undefined. */
   columns?: ReadonlySet<string>;
+  /** Prepare the statement (see namedQuery): not for searches, whose plans depend on the words. */
+  prepare: boolean;
 }
 
-async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal, columns }: PageRequest) {
+async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal, columns, prepare }: PageRequest) {
   const matching = conjunction(predicates);
   const where = conjunction(cursor ? [...predicates, afterCursor(order, cursor)] : predicates);
   // Hand-written rather than built by TypeORM's query builder: this is the hottest query. The
@@ -96,6 +98,7 @@ async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTo
      ORDER BY ${order.expression} ${order.direction} NULLS LAST, t.id ${order.direction}
      LIMIT ${size + 1}`,
     { ...matching.params, ...where.params, ...order.params },
+    { prepare },
   );
   const trainings = hydrate(ctx.db, Training, rows);
   return {
@@ -131,7 +134,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   const read = (current: SearchMode) => {
     const predicates = cataloguePredicates(scope, args.filter, search, current);
     const order = orderSpec(orderBy, search, current);
-    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false, columns }).then(page => ({ ...page, predicates }));
+    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false, columns, prepare: search === null }).then(page => ({ ...page, predicates }));
   };
   let { rows, total, predicates } = await read(mode);
   if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, scope, search))) {
@@ -139,7 +142,7 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
     ({ rows, total, predicates } = await read(mode));
   }
 
-  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor, partial: columns !== undefined });
+  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor, partial: columns !== undefined, prepare: search === null });
 }
 
 interface FetchedPage {
@@ -152,9 +155,11 @@ interface FetchedPage {
   after: KeysetPosition | null;
   /** Only some columns were read: such trainings must not serve other paths of the request. */
   partial?: boolean;
+  /** Whether its count and facets may be prepared statements (see namedQuery). */
+  prepare: boolean;
 }
 
-function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after, partial }: FetchedPage): TrainingConnection {
+function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after, partial, prepare }: FetchedPage): TrainingConnection {
   if (!partial) primeVisible(ctx, rows.map(row => row.training));
   const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }), after);
   const connection = toConnection(
@@ -162,7 +167,7 @@ function toTrainingConnection(ctx: Context, { rows, total, predicates, size, lis
     { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },
     () => (total !== undefined ? Promise.resolve(total) : countTrainings(ctx, predicates)),
   );
-  connection.computeFacets = () => computeFacets(ctx, predicates);
+  connection.computeFacets = () => computeFacets(ctx, predicates, prepare);
   return connection;
 }
 
@@ -181,8 +186,8 @@ export interface TrainingListSpec {
 export async function listTrainingsWhere(ctx: Context, spec: TrainingListSpec): Promise<TrainingConnection> {
   const size = pageSize(spec.first);
   const cursor = spec.after === null || spec.after === undefined ? null : decodeCursor(spec.after, spec.list, spec.order.type);
-  const { rows, total } = await fetchPage(ctx, { predicates: spec.predicates, order: spec.order, size, cursor, withTotal: spec.withTotal ?? false });
-  return toTrainingConnection(ctx, { rows, total, predicates: spec.predicates, size, list: spec.list, after: cursor });
+  const { rows, total } = await fetchPage(ctx, { predicates: spec.predicates, order: spec.order, size, cursor, withTotal: spec.withTotal ?? false, prepare: true });
+  return toTrainingConnection(ctx, { rows, total, predicates: spec.predicates, size, list: spec.list, after: cursor, prepare: true });
 }
 
 /**

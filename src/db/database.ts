@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { createDataSource, type DataSourceOptions } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { runPendingMigrations } from './migrate';
+import { prepareStatementsIfSafe } from './named-query';
 
 /** Connections per process; the embedded socket accepts as many. */
 const POOL_SIZE = 10;
@@ -26,6 +27,7 @@ export async function openDatabase(config: Config, log: Logger, entities: DataSo
   const dataSource = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: POOL_SIZE, log, entities });
   try {
     await dataSource.initialize();
+    await prepareStatementsIfSafe(dataSource);
     await runPendingMigrations(dataSource);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();

@@ -14,6 +14,12 @@ export function countStatements<T>(work: (tally: StatementTally) => T): T {
   return currentTally.run(tally, () => work(tally));
 }
 
+/** Counts a statement sent outside TypeORM (prepared statements go straight to the pool). */
+export function countStatement(): void {
+  const tally = currentTally.getStore();
+  if (tally) tally.count += 1;
+}
+
 /** TypeORM logger: counts every statement for the current request and sends SQL to pino at debug level. */
 export class StatementCountingLogger implements TypeOrmLogger {
   constructor(private readonly pino: Logger) {}

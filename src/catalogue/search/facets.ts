@@ -67,7 +67,7 @@ interface FacetRow {
 }
 
 /** All four facets in one statement: one grouped query per facet, joined by UNION ALL. */
-async function countFacets(ctx: Context, predicates: Predicate[]): Promise<FacetRow[]> {
+async function countFacets(ctx: Context, predicates: Predicate[], prepare: boolean): Promise<FacetRow[]> {
   const scoped = (facet: FacetName) => conjunction(predicates, facet);
   const [collections, partners, modalities, certifying] = (['collections', 'partners', 'modalities', 'certifying'] as const).map(scoped);
   const sql = `
@@ -80,14 +80,15 @@ async function countFacets(ctx: Context, predicates: Predicate[]): Promise<Facet
     UNION ALL
     SELECT 'certifying', t.certifying::text, count(*)::int FROM training t WHERE ${certifying.sql} GROUP BY t.certifying`;
   const params = { ...collections.params, ...partners.params, ...modalities.params, ...certifying.params };
-  return namedQuery<FacetRow>(ctx.db, sql, params);
+  return namedQuery<FacetRow>(ctx.db, sql, params, { prepare });
 }
 
 const byCountThen = <T>(tieBreak: (a: T, b: T) => number) => (a: T & { count: number }, b: T & { count: number }) =>
   b.count - a.count || tieBreak(a, b);
 
-export async function computeFacets(ctx: Context, predicates: Predicate[]): Promise<TrainingFacets> {
-  const rows = await countFacets(ctx, predicates);
+/** `prepare`: see namedQuery (not for searches, whose plans depend on the words). */
+export async function computeFacets(ctx: Context, predicates: Predicate[], prepare: boolean): Promise<TrainingFacets> {
+  const rows = await countFacets(ctx, predicates, prepare);
   const of = (facet: FacetName) => rows.filter(row => row.facet === facet);
   const collections = await Promise.all(
     of('collections').map(async row => ({ collection: (await ctx.loaders.collectionById.load(row.value))!, count: row.count })),
