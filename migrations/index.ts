@@ -5,6 +5,7 @@ import { Accounts1795925246282 } from './1795925246282-Accounts';
 import { EditorialWorkflow1795933852915 } from './1795933852915-EditorialWorkflow';
 import { Attestations1795935543647 } from './1795935543647-Attestations';
 import { SeatCounters1796000000000 } from './1796000000000-SeatCounters';
+import { CatalogueVersion1796000000001 } from './1796000000001-CatalogueVersion';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   EditorialWorkflow1795933852915,
   Attestations1795935543647,
   SeatCounters1796000000000,
+  CatalogueVersion1796000000001,
 ];

@@ -17,6 +17,8 @@ import { maskError } from './graphql/errors';
 import { armor, costLimitPlugin, LIMITS } from './graphql/limits';
 import { operationNamePlugin } from './graphql/operation-name.plugin';
 import { buildApiSchema } from './graphql/schema';
+import { cacheControlHeaders } from './graphql/cache-control.plugin';
+import { openResponseCache } from './http/response-cache';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
 
@@ -64,14 +66,16 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
         ...limits.plugins,
         costLimitPlugin(schema),
         operationNamePlugin,
-        // No @cacheControl hints here; the default plugin would wrap every field resolver.
+        // Apollo's own cache-control plugin would wrap every field resolver: the policy is computed from the document instead.
         ApolloServerPluginCacheControlDisabled(),
+        cacheControlHeaders(),
         production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       ],
     });
     const jwtSecret = await resolveJwtSecret(config);
     const attestationIssuer = { keys: await resolveAttestationKeys(config), url: config.publicUrl };
-    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production });
+    const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log }) : null;
+    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {
@@ -87,7 +91,10 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       database,
       log,
       stop() {
-        stopped ??= apollo.stop().then(() => database.close());
+        stopped ??= apollo.stop().then(async () => {
+          await responseCache?.close();
+          await database.close();
+        });
         return stopped;
       },
     };

@@ -19,6 +19,10 @@ export interface Config {
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly demoData: boolean;
   readonly logLevel: string;
+  /** Redis shared by every API process for the response cache; null: each process keeps its own. */
+  readonly redisUrl: string | null;
+  /** Whether anonymous catalogue reads are answered from a cache. */
+  readonly responseCache: boolean;
 }
 
 /** A bad environment: its message is the one line printed before the process exits. */
@@ -161,6 +165,13 @@ function parseLogLevel(env: Env, nodeEnv: NodeEnv): string {
   return value;
 }
 
+function parseRedisUrl(env: Env): string | null {
+  const value = present(env, 'REDIS_URL');
+  if (value === undefined) return null;
+  if (!/^rediss?:\/\/[^/]/.test(value)) throw new ConfigError('REDIS_URL', `must be a redis:// or rediss:// URL (got "${value}")`);
+  return value;
+}
+
 /** Parses and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
@@ -181,5 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     admin: parseAdmin(env),
     demoData: parseBoolean(env, 'DEMO_DATA', databaseUrl === null),
     logLevel: parseLogLevel(env, nodeEnv),
+    redisUrl: parseRedisUrl(env),
+    responseCache: parseBoolean(env, 'RESPONSE_CACHE', true),
   });
 }

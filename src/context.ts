@@ -39,6 +39,12 @@ export interface Context {
   readonly attestationIssuer: AttestationIssuer;
   readonly loaders: Loaders;
   /**
+   * Called once a mutation has committed: this process's next cached read checks the catalogue's
+   * version first, so that a client reads its own writes at once (other processes learn of them by
+   * notification, within milliseconds).
+   */
+  readonly committed: () => void;
+  /**
    * The signed-in user's role grants as the database holds them now (read once per request, so
    * that a revoked role stops working at once); none for anonymous visitors and API clients.
    */

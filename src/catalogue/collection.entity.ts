@@ -1,7 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity } from 'typeorm';
 import { Node } from '../graphql/node';
+import { PublicCatalogue } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'One of the 12 thematic collections of the catalogue.' })
 @Entity()
 export class Collection extends Node {

@@ -1,7 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity } from 'typeorm';
 import { Node } from '../graphql/node';
+import { PublicCatalogue } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'The licence under which a training is published.' })
 @Entity()
 export class Licence extends Node {

@@ -2,7 +2,9 @@ import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity } from 'typeorm';
 import { Node } from '../graphql/node';
 import { PartnerKind } from './catalogue.enums';
+import { PublicCatalogue } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A ministry, directorate or school that publishes trainings.' })
 @Entity()
 export class Partner extends Node {

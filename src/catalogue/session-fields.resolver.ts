@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { SeatCount } from '../graphql/cache-control';
 import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
 
@@ -11,6 +12,7 @@ export class SessionFieldsResolver {
     return (await ctx.loaders.visibleTrainingById.load(session.trainingId))!;
   }
 
+  @SeatCount()
   @FieldResolver(() => Int, { nullable: true, description: 'Seats still free; null when the session is unlimited.' })
   seatsLeft(@Root() session: TrainingSession): number | null {
     return session.capacity === null ? null : Math.max(session.capacity - session.seatsTaken, 0);

@@ -2,7 +2,9 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TimestampedNode, Node } from '../graphql/node';
 import { Training } from './training.entity';
+import { PublicCatalogue, SeatCount } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A dated run of a training that agents enrol in.' })
 @Entity()
 @Index(['trainingId', 'startsAt'])
@@ -52,11 +54,13 @@ export class TrainingSession extends TimestampedNode {
   cancelledAt: Date | null;
 
   /** Confirmed and completed enrolments, kept by the `mentor_count_seats` trigger in the statement that changes them. */
+  @SeatCount()
   @Field(() => Int, { description: 'Seats held by confirmed enrolments.' })
   @Column({ type: 'int', default: 0, insert: false, update: false })
   seatsTaken: number;
 
   /** Waitlisted enrolments, kept by the same trigger. */
+  @SeatCount()
   @Field(() => Int, { description: 'Agents waiting for a seat.' })
   @Column({ type: 'int', default: 0, insert: false, update: false })
   waitlistLength: number;

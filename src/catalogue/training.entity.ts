@@ -4,7 +4,9 @@ import { Node } from '../graphql/node';
 import { TrainingStatus } from './catalogue.enums';
 import { Partner } from './partner.entity';
 import { TrainingSheet } from './training-sheet';
+import { PublicCatalogue } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ implements: [Node, TrainingSheet], simpleResolvers: true, description: 'A training of the catalogue, with its presentation sheet.' })
 @Entity()
 @Index(['partnerId', 'externalRef'], { unique: true, where: '"external_ref" IS NOT NULL' })

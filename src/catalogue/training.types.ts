@@ -5,7 +5,9 @@ import { TrainingFacets } from './search/facets';
 import { AgentCategory } from './catalogue.enums';
 import { TrainingSession } from './training-session.entity';
 import { Training } from './training.entity';
+import { PublicCatalogue } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ description: 'Who may enrol; an empty list means no restriction on that axis.' })
 export class AudienceRule {
   partnerIds: string[];
@@ -17,6 +19,7 @@ export class AudienceRule {
   functions: string[];
 }
 
+@PublicCatalogue()
 @ObjectType()
 export class TrainingConnection extends ConnectionType(Training, 'Training') {
   computeFacets: () => Promise<TrainingFacets>;
@@ -27,6 +30,7 @@ export class TrainingConnection extends ConnectionType(Training, 'Training') {
   }
 }
 
+@PublicCatalogue()
 @ObjectType()
 export class TrainingSessionConnection extends ConnectionType(TrainingSession, 'TrainingSession') {}
 

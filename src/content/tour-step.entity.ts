@@ -1,7 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { Node } from '../graphql/node';
+import { PublicCatalogue } from '../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A step of the guided tour of the platform.' })
 @Entity()
 @Index(['position'])

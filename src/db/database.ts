@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { createDataSource, type DataSourceOptions } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { runPendingMigrations } from './migrate';
-import { prepareStatementsIfSafe } from './named-query';
+import { prepareStatements } from './named-query';
 
 /** Connections per process; the embedded socket accepts as many. */
 const POOL_SIZE = 10;
@@ -13,7 +13,25 @@ const POOL_SIZE = 10;
 export interface Database {
   readonly dataSource: DataSource;
   readonly embedded: boolean;
+  readonly url: string;
+  /**
+   * Whether each connection has a session of its own: false on PGlite (embedded, or reached
+   * through its socket as in the tests), whose connections share one. Prepared statements and
+   * notifications need their own sessions.
+   */
+  readonly separateSessions: boolean;
   close(): Promise<void>;
+}
+
+/** Two connections at once: the same backend means one shared session (PGlite). */
+async function sessionsAreSeparate(db: DataSource): Promise<boolean> {
+  const [first, second] = await Promise.all([db.createQueryRunner(), db.createQueryRunner()]);
+  try {
+    const pids = await Promise.all([first, second].map(async runner => (await runner.query('SELECT pg_backend_pid() AS pid'))[0].pid));
+    return pids[0] !== pids[1];
+  } finally {
+    await Promise.all([first.release(), second.release()]);
+  }
 }
 
 /** Connects to the configured PostgreSQL (or starts the embedded one) and applies pending migrations. */
@@ -24,10 +42,13 @@ export async function openDatabase(config: Config, log: Logger, entities: DataSo
     embedded = await startEmbeddedPostgres({ dataDir, maxConnections: POOL_SIZE });
     log.info({ dataDir }, 'embedded PostgreSQL (PGlite) started');
   }
-  const dataSource = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: POOL_SIZE, log, entities });
+  const url = config.databaseUrl ?? embedded!.url;
+  const dataSource = createDataSource({ url, poolSize: POOL_SIZE, log, entities });
+  let separateSessions = false;
   try {
     await dataSource.initialize();
-    await prepareStatementsIfSafe(dataSource);
+    separateSessions = await sessionsAreSeparate(dataSource);
+    if (separateSessions) prepareStatements(dataSource);
     await runPendingMigrations(dataSource);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
@@ -37,6 +58,8 @@ export async function openDatabase(config: Config, log: Logger, entities: DataSo
   return {
     dataSource,
     embedded: embedded !== null,
+    url,
+    separateSessions,
     async close() {
       await dataSource.destroy();
       await embedded?.stop();

@@ -7,21 +7,13 @@ import { countStatement } from './statement-counter';
 const preparing = new WeakSet<DataSource>();
 
 /**
- * Lets `namedQuery` prepare statements on this data source when its server gives each connection a
- * session of its own: PostgreSQL then parses and plans each hot query once per connection instead
- * of on every request. Not on PGlite (embedded, or reached through a socket as in the tests), whose
- * connections share one session: a name prepared by one would clash in another.
+ * Lets `namedQuery` prepare statements on this data source: PostgreSQL then parses and plans each
+ * hot query once per connection instead of on every request. Only where each connection has a
+ * session of its own (not PGlite, whose connections share one: a name prepared by one would clash
+ * in another).
  */
-export async function prepareStatementsIfSafe(db: DataSource): Promise<void> {
-  const pool = (db.driver as unknown as { master: Pool }).master;
-  const [first, second] = [await pool.connect(), await pool.connect()];
-  try {
-    const pids = await Promise.all([first, second].map(async client => (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid));
-    if (pids[0] !== pids[1]) preparing.add(db);
-  } finally {
-    first.release();
-    second.release();
-  }
+export function prepareStatements(db: DataSource): void {
+  preparing.add(db);
 }
 
 /**

@@ -4,6 +4,7 @@ import { visibleUser } from '../accounts/user.service';
 import { TrainingSession } from '../catalogue/training-session.entity';
 import { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
+import { ViewerDependent } from '../graphql/cache-control';
 import { Attestation } from './attestation.entity';
 import { Eligibility } from './eligibility';
 import { eligibilityFor, enrolledTraining } from './enrolment-queries';
@@ -45,6 +46,7 @@ export class EnrolmentFieldsResolver {
 
 @Resolver(() => Training)
 export class TrainingEligibilityResolver {
+  @ViewerDependent()
   @FieldResolver(() => Eligibility, { nullable: true, description: 'Whether the signed-in user matches the audience rule; null when anonymous.' })
   async eligibility(@Root() training: Training, @Ctx() ctx: Context): Promise<Eligibility | null> {
     return eligibilityFor(ctx, training);

@@ -1,4 +1,5 @@
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { PublicCatalogue } from './cache-control';
 import { PageInfo, type Page } from './pagination';
 
 /**
@@ -6,6 +7,8 @@ import { PageInfo, type Page } from './pagination';
  * the connection carries the count as a deferred query.
  */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, typeName: string) {
+  // Whether an edge may be cached is its node's type's to say.
+  @PublicCatalogue()
   @ObjectType(`${typeName}Edge`, { simpleResolvers: true })
   class Edge {
     @Field({ description: 'Pass it as `after` to read the items that follow this one.' })

@@ -1,10 +1,12 @@
 import { Field, ObjectType } from 'type-graphql';
 import { badUserInput } from './errors';
+import { PublicCatalogue } from './cache-control';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /** As the Relay Cursor Connections specification has it (Relay, Apollo Client and urql rely on its four fields). */
+@PublicCatalogue()
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()

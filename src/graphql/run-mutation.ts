@@ -14,7 +14,9 @@ export interface MutationResult {
  */
 export async function runMutation<T extends object>(ctx: Context, work: () => Promise<T>): Promise<(T | Partial<T>) & MutationResult> {
   try {
-    return { ...(await work()), userErrors: [] };
+    const result = await work();
+    ctx.committed();
+    return { ...result, userErrors: [] };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const failures = error instanceof InvalidInput ? error.failures : [error];

@@ -15,6 +15,7 @@ import { EnrolmentFieldsResolver, TrainingEligibilityResolver } from '../enrolme
 import { EnrolmentResolver } from '../enrolment/enrolment.resolver';
 import { ContentResolver } from '../content/content.resolver';
 import { NodeResolver } from './node.resolver';
+import { cacheControlDirective } from './cache-control';
 import { DateTimeScalar } from './scalars';
 
 export const resolvers = [
@@ -42,6 +43,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    directives: [cacheControlDirective],
     authChecker,
     // Inputs are validated by the services, whose refusals become `userErrors` (the contract).
     validate: false,

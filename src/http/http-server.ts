@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createContext, type AttestationIssuer, type Context, type RequestTrace } from '../context';
@@ -8,6 +8,7 @@ import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
 import { LIMITS } from '../graphql/limits';
 import { HttpError, readJsonBody } from './request-body';
+import type { CachedResponse, ResponseCache } from './response-cache';
 import { viewerOf } from './request-viewer';
 
 export interface HttpServerDeps {
@@ -18,6 +19,8 @@ export interface HttpServerDeps {
   attestationIssuer: AttestationIssuer;
   /** Reports SQL statements per request in `x-sql-statements` (development and tests; the benchmark reads it). */
   exposeStatementCount: boolean;
+  /** Answers to anonymous catalogue reads; none: every request is executed. */
+  responseCache: ResponseCache | null;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -49,8 +52,26 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
 
-  const { response, statements } = await countStatements(async tally => ({
-    response: await deps.apollo.executeHTTPGraphQLRequest({
+  const { response, statements, cacheKey } = await countStatements(async tally => {
+    const cacheKey = (await deps.responseCache?.keyOf(req, url.search, body)) ?? null;
+    const cached = cacheKey === null ? undefined : await deps.responseCache!.get(cacheKey);
+    return { response: cached ? fromCache(cached) : await execute(), statements: tally, cacheKey: cached ? null : cacheKey };
+  });
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  if (cacheKey !== null) res.setHeader('x-cache', 'miss');
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    if (deps.exposeStatementCount) res.setHeader('x-sql-statements', String(statements.count));
+    trace.sqlStatements = statements.count;
+    res.end(response.body.string);
+    if (cacheKey !== null) await deps.responseCache!.offer(cacheKey, res.statusCode, Object.fromEntries(response.headers), response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+
+  function execute() {
+    return deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
       context: async () =>
         createContext({
@@ -61,20 +82,17 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
           viewer: viewerOf(req, deps.jwtSecret),
           jwtSecret: deps.jwtSecret,
           attestationIssuer: deps.attestationIssuer,
+          committed: () => deps.responseCache?.committed(),
         }),
-    }),
-    statements: tally,
-  }));
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    if (deps.exposeStatementCount) res.setHeader('x-sql-statements', String(statements.count));
-    trace.sqlStatements = statements.count;
-    res.end(response.body.string);
-    return;
+    });
   }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
+}
+
+/** A cached answer in the shape Apollo gives its own, marked as a hit. */
+function fromCache(cached: CachedResponse): HTTPGraphQLResponse {
+  const headers = new HeaderMap(Object.entries(cached.headers));
+  headers.set('x-cache', 'hit');
+  return { status: 200, headers, body: { kind: 'complete', string: cached.body } };
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {

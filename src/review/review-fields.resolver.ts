@@ -3,6 +3,7 @@ import { User } from '../accounts/user.entity';
 import { visibleUser } from '../accounts/user.service';
 import { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
+import { ViewerDependent } from '../graphql/cache-control';
 import { pendingRevisionOf, reviewsOf, submittedAtOf } from './review-queries';
 import { Review } from './review.entity';
 import { changedFields } from './revision.service';
@@ -11,16 +12,19 @@ import { TrainingRevision } from './training-revision.entity';
 /** The review side of a training: only for its partner's editors, both committees and admins. */
 @Resolver(() => Training)
 export class TrainingReviewFieldsResolver {
+  @ViewerDependent()
   @FieldResolver(() => [Review], { description: "Committees' decisions, oldest first; empty for those who may not follow the review." })
   reviews(@Root() training: Training, @Ctx() ctx: Context): Promise<Review[]> {
     return reviewsOf(ctx, training);
   }
 
+  @ViewerDependent()
   @FieldResolver(() => Date, { nullable: true, description: 'When the training or its revision was last submitted; null for those who may not follow the review.' })
   submittedAt(@Root() training: Training, @Ctx() ctx: Context): Promise<Date | null> {
     return submittedAtOf(ctx, training);
   }
 
+  @ViewerDependent()
   @FieldResolver(() => TrainingRevision, {
     nullable: true,
     description: 'Changes to this published training waiting for approval; null when none, or for those who may not follow the review.',

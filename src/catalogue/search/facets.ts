@@ -5,7 +5,9 @@ import { Modality } from '../catalogue.enums';
 import { Collection } from '../collection.entity';
 import { Partner } from '../partner.entity';
 import { conjunction, type FacetName, type Predicate } from './predicate';
+import { PublicCatalogue } from '../../graphql/cache-control';
 
+@PublicCatalogue()
 @ObjectType({ simpleResolvers: true })
 export class CollectionFacet {
   @Field(() => Collection)
@@ -15,6 +17,7 @@ export class CollectionFacet {
   count: number;
 }
 
+@PublicCatalogue()
 @ObjectType({ simpleResolvers: true })
 export class PartnerFacet {
   @Field(() => Partner)
@@ -24,6 +27,7 @@ export class PartnerFacet {
   count: number;
 }
 
+@PublicCatalogue()
 @ObjectType({ simpleResolvers: true })
 export class ModalityFacet {
   @Field(() => Modality)
@@ -33,6 +37,7 @@ export class ModalityFacet {
   count: number;
 }
 
+@PublicCatalogue()
 @ObjectType({ simpleResolvers: true })
 export class CertifyingFacet {
   @Field()
@@ -42,6 +47,7 @@ export class CertifyingFacet {
   count: number;
 }
 
+@PublicCatalogue()
 @ObjectType({
   simpleResolvers: true,
   description: "Counts per filter value over the same search and filters, each facet ignoring its own filter (as shops' filter panels do).",
