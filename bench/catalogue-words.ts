@@ -33,10 +33,31 @@ export const places = [
   'Marseille — préfecture', 'Rennes — DRAAF', 'Bordeaux — SGAR', 'En ligne',
 ];
 
-/** The 20 French queries of workload W2: words, plurals, prefixes, a phrase, an exclusion, a typo. */
-export const searchQueries = [
-  'marchés publics', 'marche public', 'télétravail', 'teletrav', 'risques psychosociaux', 'CPF', 'mobilité',
-  '"commande publique"', 'management -distance', 'laïcité', 'égalité professionnelle', 'cybersécurité',
-  'intelligence artificielle', 'budget or comptabilité', 'accueil usagers', 'anglais', 'concours oral',
-  'transition écologique', 'RenoiRH', 'teletravial',
-];
+/** Lower-case words of at least `min` letters from the catalogue's vocabulary. */
+function words(min: number): string[] {
+  const all = [...topics, ...angles, ...keywordPool].flatMap(text => text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
+  return [...new Set(all.filter(word => word.length >= min))].sort();
+}
+
+/** A typo: two letters swapped in the middle of the word (what similarity search must still find). */
+const typo = (word: string) => word.slice(0, 2) + word[3] + word[2] + word.slice(4);
+
+/**
+ * The queries of workload W2, at least 500 distinct ones so that no cache can carry it: single
+ * words, plurals, prefixes typed so far, exact phrases, exclusions, `or`, typos, two-word queries.
+ */
+export function searchQueries(): string[] {
+  const vocabulary = words(5);
+  const topicsLower = topics.map(topic => topic.toLowerCase());
+  const queries = new Set<string>([
+    ...vocabulary,
+    ...vocabulary.map(word => (word.endsWith('s') ? word : `${word}s`)),
+    ...vocabulary.map(word => word.slice(0, Math.max(4, Math.ceil(word.length * 0.6)))),
+    ...topicsLower.map(topic => `"${topic}"`),
+    ...topicsLower.map((topic, index) => `${topic.split(' ')[0]} -${vocabulary[(index * 7) % vocabulary.length]}`),
+    ...vocabulary.map((word, index) => `${word} or ${vocabulary[(index * 13 + 5) % vocabulary.length]}`),
+    ...vocabulary.filter(word => word.length >= 7).map(typo),
+    ...vocabulary.map((word, index) => `${word} ${vocabulary[(index * 31 + 11) % vocabulary.length]}`),
+  ]);
+  return [...queries];
+}

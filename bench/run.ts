@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { prepareEnrolmentRace, type RaceCheck } from './enrolment-race';
 import { generateInto, type GenerateReport } from './generate';
-import { workloads, type Request } from './workloads';
+import { anonymousCatalogue, workloads, type Request } from './workloads';
 
 interface AutocannonInstance extends PromiseLike<{ requests: { total: number }; duration: number; non2xx: number; errors: number }> {
   on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): void;
@@ -28,6 +28,8 @@ interface Measure {
   failedResponses: number;
   sqlStatementsPerRequest: { min: number; max: number } | null;
   serverRssMiB: number;
+  /** Share of answers served from the response cache (W5). */
+  cacheHits?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -64,9 +66,12 @@ async function load(origin: string, requests: Requests, seconds: number, connect
   const latencies: number[] = [];
   const statements: number[] = [];
   let failed = 0;
+  let hits = 0;
+  // A substring test rather than JSON.parse: the load generator shares the cores with the server.
   const onResponse = (status: number, body: string, _context: unknown, headers: Record<string, string>) => {
-    if (status !== 200 || (JSON.parse(body) as { errors?: unknown }).errors !== undefined) failed += 1;
+    if (status !== 200 || body.includes('"errors":[')) failed += 1;
     if (headers['x-sql-statements'] !== undefined) statements.push(Number(headers['x-sql-statements']));
+    if (headers['x-cache'] === 'hit') hits += 1;
   };
   const toAutocannon = (request: Request) => ({
     method: 'POST',
@@ -89,6 +94,7 @@ async function load(origin: string, requests: Requests, seconds: number, connect
     failedResponses: failed + result.errors + result.non2xx,
     sqlStatementsPerRequest: statements.length ? { min: Math.min(...statements), max: Math.max(...statements) } : null,
     serverRssMiB: rssMiB(child),
+    ...(hits > 0 && { cacheHits: Number((hits / Math.max(result.requests.total, 1)).toFixed(4)) }),
   };
 }
 
@@ -119,6 +125,7 @@ function markdown(measures: Measure[], ratios: Record<string, number>, race: (Ra
     }),
     '',
     ...Object.entries(ratios).map(([workload, ratio]) => `${workload}: API throughput = ${(ratio * 100).toFixed(0)}% of the floor`),
+    ...measures.filter(m => m.cacheHits !== undefined).map(m => `${m.workload}: ${(m.cacheHits! * 100).toFixed(1)}% of the answers from the response cache`),
     race
       ? `W4: ${race.enrolments} enrolments in ${race.sessions} sessions in ${race.seconds} s (${Math.round(race.enrolments / race.seconds)} enrolments/s): ` +
         `${race.confirmed} confirmed, ${race.waitlisted} waiting; overbooked sessions ${race.overbooked}, broken lines ${race.brokenLines}, duplicates ${race.duplicates}`
@@ -167,7 +174,8 @@ async function main(): Promise<void> {
   const env = { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' };
   // W4 signs agents' tokens with the API's own secret.
   const jwtSecret = randomBytes(32).toString('base64url');
-  const api = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false', JWT_SECRET: jwtSecret }, /Mentor API ready at (\S+)\/graphql/);
+  // W1–W4 measure the API itself: its response cache is off; W5 measures the cache, in a second API process.
+  const api = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false', JWT_SECRET: jwtSecret, RESPONSE_CACHE: 'false' }, /Mentor API ready at (\S+)\/graphql/);
   const floor = await startServer('bench/floor.js', env, /Floor ready at (\S+)/);
   const measures: Measure[] = [];
   let enrolment: (RaceCheck & { seconds: number }) | null = null;
@@ -190,6 +198,17 @@ async function main(): Promise<void> {
   } finally {
     api.child.kill('SIGTERM');
     floor.child.kill('SIGTERM');
+  }
+  const redis: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
+  const cached = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false', JWT_SECRET: jwtSecret, ...redis }, /Mentor API ready at (\S+)\/graphql/);
+  try {
+    const w5 = anonymousCatalogue();
+    await load(cached.url, w5.api, 2, connections, cached.child, { workload: w5.id, target: 'api' }); // warm-up: fills the cache
+    const measure = await load(cached.url, w5.api, seconds, connections, cached.child, { workload: w5.id, target: 'api' });
+    console.log(`W5 api: ${measure.requestsPerSecond} req/s, p99 ${measure.latencyMs.p99} ms, ${measure.failedResponses} failed, ${((measure.cacheHits ?? 0) * 100).toFixed(1)}% from the cache`);
+    measures.push(measure);
+  } finally {
+    cached.child.kill('SIGTERM');
   }
 
   const rps = (workload: string, target: string) => measures.find(m => m.workload === workload && m.target === target)?.requestsPerSecond ?? NaN;

@@ -35,6 +35,15 @@ const W3 = `query W3($slug: String!) { training(slug: $slug) { slug title summar
   durationMinutes collection { slug name } partner { slug name } licence { code }
   sessions(first: 100) { totalCount edges { node { startsAt endsAt location capacity seatsLeft cancelled } } } } }`;
 
+/** W5: the W1 pages as anonymous visitors ask for them, answered from the response cache. */
+export function anonymousCatalogue(): Workload {
+  return {
+    id: 'W5',
+    title: 'W1 pages for anonymous visitors, through the response cache',
+    api: COLLECTIONS.map(collection => graphql(W1, { filter: { collections: [collection] } })),
+  };
+}
+
 export function workloads(slugs: string[]): Workload[] {
   return [
     {
@@ -45,8 +54,8 @@ export function workloads(slugs: string[]): Workload[] {
     },
     {
       id: 'W2',
-      title: 'search: 20 rotating French queries',
-      api: searchQueries.map(search => graphql(W2, { search })),
+      title: `search: ${searchQueries().length} distinct French queries`,
+      api: searchQueries().map(search => graphql(W2, { search })),
     },
     {
       id: 'W3',
