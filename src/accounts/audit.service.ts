@@ -38,6 +38,6 @@ export async function listAudit(ctx: Context, first: number | null | undefined, 
   }
   const { entities, raw } = await query.addSelect('a.created_at::text', 'sort_key').getRawAndEntities<{ sort_key: string }>();
   const keys = new Map(entities.map((entry, index) => [entry.id, raw[index].sort_key]));
-  const page = toPage(entities, size, AUDIT_LIST, entry => ({ key: keys.get(entry.id)!, id: entry.id }), cursor);
+  const page = toPage(entities, { size, list: AUDIT_LIST, after: cursor, position: entry => ({ key: keys.get(entry.id)!, id: entry.id }) });
   return toConnection(AuditEntryConnection, page, async () => ctx.db.getRepository(AuditEntry).count());
 }

@@ -56,15 +56,21 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
        ORDER BY ranked.training_id, ranked.position`,
       [group.map(key => key.trainingId), upcoming, cursor?.key ?? null, cursor?.id ?? null, size + 1],
     );
-    const sessions = hydrate(db, TrainingSession, rows).map((session, index) => ({ session, key: rows[index].sort_key as string }));
+    const byTraining = new Map<string, { session: TrainingSession; key: string }[]>();
+    hydrate(db, TrainingSession, rows).forEach((session, index) => {
+      const own = byTraining.get(session.trainingId) ?? [];
+      own.push({ session, key: rows[index].sort_key as string });
+      byTraining.set(session.trainingId, own);
+    });
     const totals = new Map(rows.map(row => [row.training_id as string, Number(row.total)]));
     for (const key of group) {
-      const own = sessions.filter(({ session }) => session.trainingId === key.trainingId);
-      const rowsPage = toPage(own, size, SESSION_LIST, ({ session, key: sortKey }) => ({ key: sortKey, id: session.id }), cursor);
-      const page = {
-        edges: rowsPage.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.session })),
-        pageInfo: rowsPage.pageInfo,
-      };
+      const page = toPage(byTraining.get(key.trainingId) ?? [], {
+        size,
+        list: SESSION_LIST,
+        after: cursor,
+        position: row => ({ key: row.key, id: row.session.id }),
+        node: row => row.session,
+      });
       pages.set(key, { ...page, totalCount: totals.get(key.trainingId) ?? 0 });
     }
   }

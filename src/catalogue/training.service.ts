@@ -161,10 +161,10 @@ interface FetchedPage {
 
 function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after, partial, prepare }: FetchedPage): TrainingConnection {
   if (!partial) primeVisible(ctx, rows.map(row => row.training));
-  const page = toPage(rows, size, list, row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }), after);
+  const page = toPage(rows, { size, list, after, position: row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }), node: row => row.training });
   const connection = toConnection(
     TrainingConnection,
-    { edges: page.edges.map(edge => ({ cursor: edge.cursor, node: edge.node.training })), pageInfo: page.pageInfo },
+    page,
     () => (total !== undefined ? Promise.resolve(total) : countTrainings(ctx, predicates)),
   );
   connection.computeFacets = () => computeFacets(ctx, predicates, prepare);

@@ -47,7 +47,7 @@ export async function myEnrolments(ctx: Context, args: EnrolmentListArgs): Promi
   }
   const { entities, raw } = await query.addSelect('e.enrolled_at::text', 'sort_key').getRawAndEntities<{ sort_key: string }>();
   const keys = new Map(entities.map((enrolment, index) => [enrolment.id, raw[index].sort_key]));
-  const page = toPage(entities, size, list, enrolment => ({ key: keys.get(enrolment.id)!, id: enrolment.id }), cursor);
+  const page = toPage(entities, { size, list, after: cursor, position: enrolment => ({ key: keys.get(enrolment.id)!, id: enrolment.id }) });
   return toConnection(EnrolmentConnection, page, () => count.getCount());
 }
 

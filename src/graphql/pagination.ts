@@ -96,20 +96,36 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
+export interface PageSpec<R, N> {
+  size: number;
+  /** Named in the cursors: see `decodeCursor`. */
+  list: string;
+  /** The decoded cursor the page starts after, if any: the item it names came before. */
+  after: KeysetPosition | null;
+  position: (row: R) => KeysetPosition;
+  /** The node of a row, when a row carries more than its node (a sort key, say). */
+  node?: (row: R) => N;
+}
+
 /**
  * Builds a page from `size + 1` fetched rows: the extra row only tells that a next page exists.
- * `after` is the decoded cursor the page starts after, if any: the item it names came before.
+ * An edge's cursor is encoded only if a client asks for it.
  */
-export function toPage<T>(rows: T[], size: number, list: string, positionOf: (row: T) => KeysetPosition, after: KeysetPosition | null): Page<T> {
-  const nodes = rows.slice(0, size);
-  const edges = nodes.map(node => ({ cursor: encodeCursor(list, positionOf(node)), node }));
+export function toPage<R, N = R>(rows: R[], { size, list, after, position, node = row => row as unknown as N }: PageSpec<R, N>): Page<N> {
+  const kept = rows.slice(0, size);
+  const cursorOf = (row: R | undefined) => (row === undefined ? null : encodeCursor(list, position(row)));
   return {
-    edges,
+    edges: kept.map(row => ({
+      node: node(row),
+      get cursor() {
+        return cursorOf(row)!;
+      },
+    })),
     pageInfo: {
       hasNextPage: rows.length > size,
       hasPreviousPage: after !== null,
-      startCursor: edges.at(0)?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: cursorOf(kept.at(0)),
+      endCursor: cursorOf(kept.at(-1)),
     },
   };
 }
