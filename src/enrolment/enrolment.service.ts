@@ -9,6 +9,7 @@ import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { localIdOf } from '../graphql/global-id';
 import { hydrate } from '../db/hydrate';
+import { preparedQuery } from '../db/named-query';
 import { eligibilityOf } from './eligibility';
 import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
@@ -92,43 +93,83 @@ function heldEnrolment(manager: EntityManager, sessionId: string, userId: string
   return manager.findOneBy(Enrolment, { sessionId, userId, status: In(HELD_STATUSES) });
 }
 
+const sessionNotFound = () => new DomainError('NOT_FOUND', 'Session introuvable.', ['sessionId']);
+
 /**
- * A seat while there is one, else a place in line. The session's row lock makes concurrent
- * enrolments (on any number of API processes) take turns: never more confirmed than seats (the
- * CHECK on the session's counter makes it impossible anyway), one active enrolment per agent,
- * positions in arrival order. A new enrolment costs six statements: the caller's roles and
- * profile, then BEGIN, the locked session with its training, the insert, COMMIT.
+ * A seat while there is one, else a place in line. The common case is one atomic statement
+ * (`takePlace`): checks done on a read of the session, then the seat decided under the session's
+ * row lock for the few microseconds of that statement, so that enrolments racing for one session
+ * queue as briefly as possible. Anything else (a refusal, a second enrolment, the session changed
+ * in between) is decided in a transaction holding the lock (`enrolUnderLock`). Never more
+ * confirmed than seats (the CHECK on the session's counter makes it impossible anyway), one active
+ * enrolment per agent, positions in arrival order. A new enrolment costs three statements: the
+ * agent's profile, the session with its training, the insert.
  */
 export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ enrolment: Enrolment }> {
   const userId = ctx.viewer.userId!;
   const sessionId = localIdOf(sessionGlobalId, 'TrainingSession');
-  const notFound = new DomainError('NOT_FOUND', 'Session introuvable.', ['sessionId']);
-  // The profile is the agent's own, read before the lock: it decides eligibility, not seats.
-  const [grants, agent] = await Promise.all([ctx.grants(), ctx.loaders.userById.load(userId)]);
-  if (!agent) throw notFound;
-  const visibility = visibilityOf(grants);
+  if (!sessionId) throw sessionNotFound();
+  // The profile is the agent's own: it decides eligibility, not seats.
+  const [agent, session] = await Promise.all([ctx.loaders.userById.load(userId), readSessionWithTraining(ctx.db.manager, sessionId)]);
+  if (!agent || !session) throw sessionNotFound();
+  const training = session.training!;
+  const open = training.status === TrainingStatus.PUBLISHED && closedBecause(training, session) === null;
+  if (open && eligibilityOf(training, agent, id => id).eligible) {
+    const enrolment = await takePlace(ctx, userId, sessionId);
+    if (enrolment) return { enrolment };
+  }
+  return enrolUnderLock(ctx, sessionId, agent);
+}
+
+function readSessionWithTraining(manager: EntityManager, sessionId: string): Promise<TrainingSession | null> {
+  return manager.createQueryBuilder(TrainingSession, 's').innerJoinAndSelect('s.training', 't').where('s.id = :sessionId', { sessionId }).getOne();
+}
+
+/**
+ * One statement: locks the session if it is still open (not cancelled, training published, window
+ * open), takes a seat if one is left or the next place in line (the line is kept dense, 1..n, so
+ * that is its length + 1), unless the agent already holds something there. Null when it did not.
+ */
+async function takePlace(ctx: Context, userId: string, sessionId: string): Promise<Enrolment | null> {
+  const rows: Record<string, unknown>[] = await preparedQuery(
+    ctx.db,
+    `WITH locked AS (
+       SELECT s.id, s.capacity IS NULL OR s.seats_taken < s.capacity AS confirmed, s.waitlist_length
+       FROM training_session s JOIN training t ON t.id = s.training_id
+       WHERE s.id = $2 AND NOT s.cancelled AND t.status = 'PUBLISHED' AND s.enrolment_opens_at <= now() AND s.enrolment_closes_at > now()
+       FOR UPDATE OF s
+     )
+     INSERT INTO enrolment (user_id, session_id, status, waitlist_position)
+     SELECT $1, id, CASE WHEN confirmed THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum, CASE WHEN confirmed THEN NULL ELSE waitlist_length + 1 END
+     FROM locked
+     WHERE NOT EXISTS (SELECT 1 FROM enrolment WHERE session_id = $2 AND user_id = $1 AND status = ANY($3::enrolment_status_enum[]))
+     ON CONFLICT DO NOTHING
+     RETURNING *`,
+    [userId, sessionId, HELD_STATUSES],
+  );
+  return rows.length === 0 ? null : hydrate(ctx.db, Enrolment, rows)[0];
+}
+
+/** The same decision, in a transaction holding the session's lock: refusals, enrolling again, races lost. */
+async function enrolUnderLock(ctx: Context, sessionId: string, agent: User): Promise<{ enrolment: Enrolment }> {
+  const visibility = visibilityOf(await ctx.grants());
   return ctx.db.transaction(async manager => {
-    const session = sessionId ? await lockSessionWithTraining(manager, sessionId) : null;
-    if (!session || !canSeeTraining(visibility, session.training!)) throw notFound;
+    const session = await lockSessionWithTraining(manager, sessionId);
+    if (!session || !canSeeTraining(visibility, session.training!)) throw sessionNotFound();
     const training = session.training!;
+    // Enrolling again returns what the agent holds here, even once the window has closed.
+    const held = await heldEnrolment(manager, session.id, agent.id);
+    if (held) return { enrolment: held };
     const refusal = closedBecause(training, session) ?? (await ineligibility(ctx, training, agent));
-    if (refusal) {
-      // Enrolling again returns what the agent holds here, even once the window has closed.
-      const held = await heldEnrolment(manager, session.id, userId);
-      if (held) return { enrolment: held };
-      throw refusal;
-    }
+    if (refusal) throw refusal;
     const confirmed = session.capacity === null || session.seatsTaken < session.capacity;
-    // The line is kept dense (1..n) by every change to it, so the next place is its length + 1.
-    const rows: Record<string, unknown>[] = await manager.query(
-      `INSERT INTO enrolment (user_id, session_id, status, waitlist_position)
-       SELECT $1, $2, $3, $4
-       WHERE NOT EXISTS (SELECT 1 FROM enrolment WHERE session_id = $2 AND user_id = $1 AND status = ANY($5::enrolment_status_enum[]))
-       RETURNING *`,
-      [userId, session.id, confirmed ? EnrolmentStatus.CONFIRMED : EnrolmentStatus.WAITLISTED, confirmed ? null : session.waitlistLength + 1, HELD_STATUSES],
-    );
-    if (rows.length === 0) return { enrolment: (await heldEnrolment(manager, session.id, userId))! };
-    return { enrolment: hydrate(ctx.db, Enrolment, rows)[0] };
+    const enrolment = manager.create(Enrolment, {
+      userId: agent.id,
+      sessionId: session.id,
+      status: confirmed ? EnrolmentStatus.CONFIRMED : EnrolmentStatus.WAITLISTED,
+      waitlistPosition: confirmed ? null : session.waitlistLength + 1,
+    });
+    return { enrolment: await manager.save(enrolment) };
   });
 }
 
