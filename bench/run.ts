@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { prepareEnrolmentRace, type RaceCheck } from './enrolment-race';
 import { generateInto, type GenerateReport } from './generate';
-import { anonymousCatalogue, workloads, type Request } from './workloads';
+import { anonymousCatalogue, workloads, type Request, type Workload } from './workloads';
 
 interface AutocannonInstance extends PromiseLike<{ requests: { total: number }; duration: number; non2xx: number; errors: number }> {
   on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): void;
@@ -98,6 +98,30 @@ async function load(origin: string, requests: Requests, seconds: number, connect
   };
 }
 
+interface SoakReport {
+  seconds: number;
+  requests: number;
+  failedResponses: number;
+  /** The API's resident memory every 10 s. */
+  rssMiB: number[];
+}
+
+/** Mixed catalogue reads for `seconds`, the API's memory sampled every 10 s: it must stay flat. */
+async function soakTest(api: { url: string; child: ChildProcess }, all: Workload[], seconds: number, connections: number): Promise<SoakReport | null> {
+  if (seconds <= 0) return null;
+  const requests = all.flatMap(workload => workload.api.slice(0, 100));
+  const rssMiBs = [rssMiB(api.child)];
+  const timer = setInterval(() => rssMiBs.push(rssMiB(api.child)), 10_000);
+  try {
+    const measure = await load(api.url, requests, seconds, connections, api.child, { workload: 'soak', target: 'api' });
+    rssMiBs.push(measure.serverRssMiB);
+    console.log(`soak: ${measure.requestsPerSecond} req/s for ${seconds} s, ${measure.failedResponses} failed, RSS MiB ${rssMiBs.join(' ')}`);
+    return { seconds, requests: measure.requests, failedResponses: measure.failedResponses, rssMiB: rssMiBs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 async function catalogueState(url: string): Promise<{ trainings: number; slugs: string[]; postgres: string }> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -143,6 +167,8 @@ async function main(): Promise<void> {
       enrolments: { type: 'string', default: '1000000' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '8' },
+      /** Seconds of mixed catalogue reads (W1, W2, W3) after W4, sampling the API's memory: 0 skips it. */
+      soak: { type: 'string', default: '0' },
     },
   });
   const databaseUrl = process.env.DATABASE_URL;
@@ -179,6 +205,7 @@ async function main(): Promise<void> {
   const floor = await startServer('bench/floor.js', env, /Floor ready at (\S+)/);
   const measures: Measure[] = [];
   let enrolment: (RaceCheck & { seconds: number }) | null = null;
+  let soak: SoakReport | null = null;
   try {
     for (const workload of workloads(state.slugs)) {
       const targets = [{ target: 'api' as const, server: api, requests: workload.api }];
@@ -195,6 +222,7 @@ async function main(): Promise<void> {
     enrolment = { ...(await race.check()), seconds };
     console.log(`W4 api: ${w4.requestsPerSecond} req/s, p95 ${w4.latencyMs.p95} ms, ${w4.failedResponses} failed; ${JSON.stringify(enrolment)}`);
     measures.push(w4);
+    soak = await soakTest(api, workloads(state.slugs), Number(values.soak), connections);
   } finally {
     api.child.kill('SIGTERM');
     floor.child.kill('SIGTERM');
@@ -221,12 +249,13 @@ async function main(): Promise<void> {
     measures,
     ratios,
     w4: enrolment,
+    soak,
   };
   await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\n${markdown(measures, ratios, enrolment)}\n\nwritten to bench/results/latest.json`);
   const raceBroken = !enrolment || enrolment.overbooked + enrolment.brokenLines + enrolment.duplicates > 0;
-  if (measures.some(m => m.failedResponses > 0) || raceBroken) process.exitCode = 1;
+  if (measures.some(m => m.failedResponses > 0) || raceBroken || (soak?.failedResponses ?? 0) > 0) process.exitCode = 1;
 }
 
 main().catch(error => {
