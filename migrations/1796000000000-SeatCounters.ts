@@ -11,6 +11,8 @@ export class SeatCounters1796000000000 implements MigrationInterface {
   name = 'SeatCounters1796000000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // No enrolment may change between the count and the triggers (an older process still running).
+    await queryRunner.query(`LOCK TABLE "enrolment" IN SHARE MODE`);
     await queryRunner.query(`ALTER TABLE "training_session" ADD "seats_taken" integer NOT NULL DEFAULT 0`);
     await queryRunner.query(`ALTER TABLE "training_session" ADD "waitlist_length" integer NOT NULL DEFAULT 0`);
     await queryRunner.query(`

@@ -19,6 +19,7 @@ import { operationNamePlugin } from './graphql/operation-name.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { cacheControlHeaders } from './graphql/cache-control.plugin';
 import { openResponseCache } from './http/response-cache';
+import { forgetReferenceData } from './catalogue/reference-data.loader';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
 
@@ -74,7 +75,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     });
     const jwtSecret = await resolveJwtSecret(config);
     const attestationIssuer = { keys: await resolveAttestationKeys(config), url: config.publicUrl };
-    const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log }) : null;
+    const onCatalogueChange = () => forgetReferenceData(database.dataSource);
+    const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log, onCatalogueChange }) : null;
     const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();

@@ -38,12 +38,16 @@ export interface Context {
   /** Signs attestations as the issuer at this URL. */
   readonly attestationIssuer: AttestationIssuer;
   readonly loaders: Loaders;
+  /** Tells the response cache this process wrote to the public catalogue (see `catalogueChanged`). */
+  readonly onCatalogueCommit: () => void;
   /**
-   * Called once a mutation has committed: this process's next cached read checks the catalogue's
-   * version first, so that a client reads its own writes at once (other processes learn of them by
-   * notification, within milliseconds).
+   * A service changed what anonymous readers see (a publication, an archive, a session): once the
+   * mutation commits, this process's next cached read checks the catalogue's version first, so that
+   * the client reads its own write at once (other processes learn of it by notification).
    */
-  readonly committed: () => void;
+  catalogueChanged(): void;
+  /** Called by `runMutation` once the mutation's work has committed. */
+  mutationCommitted(): void;
   /**
    * The signed-in user's role grants as the database holds them now (read once per request, so
    * that a revoked role stops working at once); none for anonymous visitors and API clients.
@@ -51,7 +55,7 @@ export interface Context {
   grants(): Promise<readonly Grant[]>;
 }
 
-export function createContext(fields: Omit<Context, 'loaders' | 'grants'>): Context {
+export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'catalogueChanged' | 'mutationCommitted'>): Context {
   const accountLoaders = createAccountLoaders(fields.db);
   const { userId } = fields.viewer;
   const grants = () => (userId === null ? Promise.resolve([]) : accountLoaders.grantsByUser.load(userId));
@@ -62,5 +66,13 @@ export function createContext(fields: Omit<Context, 'loaders' | 'grants'>): Cont
     ...createEnrolmentLoaders(fields.db),
     ...createReviewLoaders(fields.db),
   };
-  return { ...fields, loaders, grants };
+  let changed = false;
+  const catalogueChanged = () => {
+    changed = true;
+  };
+  const mutationCommitted = () => {
+    if (changed) fields.onCatalogueCommit();
+    changed = false;
+  };
+  return { ...fields, loaders, grants, catalogueChanged, mutationCommitted };
 }

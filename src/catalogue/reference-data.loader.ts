@@ -21,6 +21,11 @@ export const REFERENCE_TTL_MS = 30_000;
 
 const cache = new WeakMap<DataSource, { data: Promise<ReferenceData>; readAt: number }>();
 
+/** Drops this process's copy: the catalogue changed (see `ListenedCatalogueVersion`), so answers computed from now on read it again. */
+export function forgetReferenceData(db: DataSource): void {
+  cache.delete(db);
+}
+
 function readReferenceData(db: DataSource): Promise<ReferenceData> {
   const cached = cache.get(db);
   if (cached && Date.now() - cached.readAt < REFERENCE_TTL_MS) return cached.data;

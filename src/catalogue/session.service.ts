@@ -50,6 +50,7 @@ export async function createSession(ctx: Context, input: SessionInput): Promise<
   await validateInput(input, ['input']);
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
+    ctx.catalogueChanged();
     const training = await lockTrainingForSessions(manager, grants, input.trainingId, ['input', 'trainingId']);
     if (!input.enrolmentOpensAt && !input.enrolmentClosesAt && input.startsAt <= new Date()) {
       throw new DomainError(
@@ -80,6 +81,7 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
   await validateInput(input, ['input']);
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
+    ctx.catalogueChanged();
     const session = await lockSessionForEditing(manager, grants, globalId);
     const startsAt = input.startsAt ?? session.startsAt;
     // Enrolment closing when the session starts (the default) keeps doing so when the session moves.
@@ -110,6 +112,7 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
 export async function cancelSession(ctx: Context, globalId: string): Promise<{ session: TrainingSession }> {
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
+    ctx.catalogueChanged();
     const session = await lockSessionForEditing(manager, grants, globalId);
     await manager.update(TrainingSession, { id: session.id }, { cancelled: true, cancelledAt: () => 'now()' });
     const cancelledEnrolments = await cancelActiveEnrolments(manager, session.id);

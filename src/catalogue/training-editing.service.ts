@@ -109,6 +109,7 @@ export async function archiveTraining(ctx: Context, globalId: string): Promise<{
     if (training.status !== TrainingStatus.PUBLISHED) throw invalidTransition('Seule une formation publiée s’archive.');
     await closeOpenRevision(manager, training.id);
     await manager.update(Training, { id: training.id }, { status: TrainingStatus.ARCHIVED, archivedAt: () => 'now()' });
+    ctx.catalogueChanged();
     await recordAudit(ctx, manager, 'TRAINING_ARCHIVED', toGlobalId('Training', training.id), { slug: training.slug });
     return { training: await manager.findOneByOrFail(Training, { id: training.id }) };
   });

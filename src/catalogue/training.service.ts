@@ -96,8 +96,8 @@ async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTo
     `SELECT ${selectColumns(ctx.db, Training, 't', columns)}, (${order.expression})::text AS sort_key${total}
      FROM training t WHERE ${where.sql}
      ORDER BY ${order.expression} ${order.direction} NULLS LAST, t.id ${order.direction}
-     LIMIT ${size + 1}`,
-    { ...matching.params, ...where.params, ...order.params },
+     LIMIT :pageLimit`,
+    { ...matching.params, ...where.params, ...order.params, pageLimit: size + 1 },
     { prepare },
   );
   const trainings = hydrate(ctx.db, Training, rows);

@@ -5,6 +5,12 @@ import { countStatement } from './statement-counter';
 const CHANNEL = 'mentor_catalogue';
 const VERSION_QUERY = `SELECT instance || ':' || version AS version FROM catalogue_state`;
 const RETRY_MS = 1_000;
+/**
+ * The listening connection is also asked for the version this often, with a short timeout: a
+ * connection that died without a word (half-open TCP) would otherwise swallow notifications.
+ */
+const HEARTBEAT_MS = 5_000;
+const QUERY_TIMEOUT_MS = 2_000;
 
 /** The version of the public catalogue, or null when it cannot be known for sure (then nothing is served from a cache). */
 export interface CatalogueVersionSource {
@@ -29,14 +35,20 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
   private written = false;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
+  private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(
     private readonly url: string,
     private readonly log: Logger,
-  ) {}
+    /** Told of every new version (this process's own caches of catalogue data drop what they hold). */
+    private readonly onChange: () => void,
+  ) {
+    this.heartbeat = setInterval(() => void this.check(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
 
-  static async start(url: string, log: Logger): Promise<ListenedCatalogueVersion> {
-    const tracker = new ListenedCatalogueVersion(url, log);
+  static async start(url: string, log: Logger, onChange: () => void = () => undefined): Promise<ListenedCatalogueVersion> {
+    const tracker = new ListenedCatalogueVersion(url, log, onChange);
     await tracker.connect();
     return tracker;
   }
@@ -44,7 +56,10 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
   async current(): Promise<string | null> {
     if (this.written) {
       this.written = false;
-      this.checking = this.check().finally(() => (this.checking = null));
+      const checking = this.check().finally(() => {
+        if (this.checking === checking) this.checking = null;
+      });
+      this.checking = checking;
     }
     await this.checking;
     return this.version;
@@ -70,11 +85,18 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
   private raise(client: Client, version: string): void {
     if (this.client !== client) return;
     const known = this.version === null ? null : BigInt(this.version.split(':')[1]);
-    if (known === null || BigInt(version) > known) this.version = `${this.instance}:${version}`;
+    if (known !== null && BigInt(version) <= known) return;
+    this.version = `${this.instance}:${version}`;
+    this.onChange();
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: 'mentor-api catalogue listener' });
+    const client = new Client({
+      connectionString: this.url,
+      application_name: 'mentor-api catalogue listener',
+      keepAlive: true,
+      query_timeout: QUERY_TIMEOUT_MS,
+    });
     client.on('notification', message => {
       if (message.channel === CHANNEL && message.payload && /^\d+$/.test(message.payload)) this.raise(client, message.payload);
     });
@@ -88,6 +110,7 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
       this.client = client;
       this.version = rows[0].version;
       this.instance = rows[0].version.split(':')[0];
+      this.onChange(); // what was cached while the connection was down may be stale
     } catch (error) {
       await client.end().catch(() => undefined);
       this.lost(client, error);
@@ -97,6 +120,7 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
   private lost(client: Client, error: unknown): void {
     if (this.client !== null && this.client !== client) return;
     this.client = null;
+    void client.end().catch(() => undefined);
     this.version = null;
     if (this.stopped || this.retry) return;
     this.log.warn({ err: error }, 'catalogue listener disconnected: cached answers are bypassed until it is back');
@@ -109,6 +133,7 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.heartbeat);
     if (this.retry) clearTimeout(this.retry);
     const client = this.client;
     this.client = null;

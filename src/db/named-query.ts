@@ -5,6 +5,12 @@ import { countStatement } from './statement-counter';
 
 /** Data sources whose server keeps one session per connection, where named statements are safe. */
 const preparing = new WeakSet<DataSource>();
+/**
+ * Every connection keeps each statement it prepared, on both sides, for its lifetime: past this
+ * many distinct texts (selections, filters and orders combine), further ones run unnamed.
+ */
+const MAX_PREPARED = 200;
+const prepared = new Set<string>();
 
 /**
  * Lets `namedQuery` prepare statements on this data source: PostgreSQL then parses and plans each
@@ -33,6 +39,10 @@ export async function preparedQuery<T extends QueryResultRow>(db: DataSource, te
   if (!preparing.has(db)) return db.query(text, values);
   const pool = (db.driver as unknown as { master: Pool }).master;
   const name = `m_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  if (!prepared.has(name)) {
+    if (prepared.size >= MAX_PREPARED) return db.query(text, values);
+    prepared.add(name);
+  }
   countStatement();
   const result = await pool.query<T>({ name, text, values });
   return result.rows;

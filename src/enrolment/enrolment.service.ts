@@ -8,7 +8,7 @@ import { canSeeTraining, visibilityOf } from '../catalogue/training-rights';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
 import { localIdOf } from '../graphql/global-id';
-import { hydrate } from '../db/hydrate';
+import { hydrate, selectColumns } from '../db/hydrate';
 import { preparedQuery } from '../db/named-query';
 import { eligibilityOf } from './eligibility';
 import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus } from './enrolment.enums';
@@ -144,7 +144,7 @@ async function takePlace(ctx: Context, userId: string, sessionId: string): Promi
      FROM locked
      WHERE NOT EXISTS (SELECT 1 FROM enrolment WHERE session_id = $2 AND user_id = $1 AND status = ANY($3::enrolment_status_enum[]))
      ON CONFLICT DO NOTHING
-     RETURNING *`,
+     RETURNING ${selectColumns(ctx.db, Enrolment, 'enrolment')}`,
     [userId, sessionId, HELD_STATUSES],
   );
   return rows.length === 0 ? null : hydrate(ctx.db, Enrolment, rows)[0];
@@ -176,7 +176,7 @@ async function enrolUnderLock(ctx: Context, sessionId: string, agent: User): Pro
 /** NOT_ELIGIBLE with the reasons (partners named from the reference data), or null. */
 async function ineligibility(ctx: Context, training: Training, agent: User): Promise<DomainError | null> {
   if (eligibilityOf(training, agent, id => id).eligible) return null;
-  const partners = new Map((await ctx.loaders.partnerById.loadMany(training.audiencePartnerIds)).map((partner, index) => [training.audiencePartnerIds[index], partner?.name]));
+  const partners = new Map((await ctx.loaders.partnerById.loadMany(training.audiencePartnerIds)).map(partner => [partner.id, partner.name]));
   return new DomainError('NOT_ELIGIBLE', eligibilityOf(training, agent, id => partners.get(id) ?? id).reasons.join(' '));
 }
 

@@ -15,7 +15,7 @@ export interface MutationResult {
 export async function runMutation<T extends object>(ctx: Context, work: () => Promise<T>): Promise<(T | Partial<T>) & MutationResult> {
   try {
     const result = await work();
-    ctx.committed();
+    ctx.mutationCommitted();
     return { ...result, userErrors: [] };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;

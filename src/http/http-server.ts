@@ -82,7 +82,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
           viewer: viewerOf(req, deps.jwtSecret),
           jwtSecret: deps.jwtSecret,
           attestationIssuer: deps.attestationIssuer,
-          committed: () => deps.responseCache?.committed(),
+          onCatalogueCommit: () => deps.responseCache?.committed(),
         }),
     });
   }
@@ -92,6 +92,8 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
 function fromCache(cached: CachedResponse): HTTPGraphQLResponse {
   const headers = new HeaderMap(Object.entries(cached.headers));
   headers.set('x-cache', 'hit');
+  // How old the answer is (RFC 9111 §5.1): a CDN or a browser counts its max-age from computation, not from this hit.
+  headers.set('age', String(Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000))));
   return { status: 200, headers, body: { kind: 'complete', string: cached.body } };
 }
 

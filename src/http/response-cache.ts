@@ -5,10 +5,11 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ListenedCatalogueVersion, type CatalogueVersionSource } from '../db/catalogue-version';
 
-/** A GraphQL answer as sent: the headers a client needs and the body. */
+/** A GraphQL answer as sent: the headers a client needs and the body, and when it was computed. */
 export interface CachedResponse {
   headers: Record<string, string>;
   body: string;
+  storedAt: number;
 }
 
 /** Where cached answers live: this process's memory, or Redis shared by every process. */
@@ -72,8 +73,15 @@ export class RedisResponseStore implements ResponseStore {
 
 /** The request is one Apollo accepts under its CSRF rule (a preflight was needed): only such answers are served from the cache. */
 function preflighted(req: IncomingMessage): boolean {
-  if (req.headers['apollo-require-preflight'] !== undefined || req.headers['x-apollo-operation-name'] !== undefined) return true;
+  const given = (name: string) => (req.headers[name]?.toString().trim() ?? '') !== '';
+  if (given('apollo-require-preflight') || given('x-apollo-operation-name')) return true;
   return req.method === 'POST' && /^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '');
+}
+
+/** Mutations are never cached: their bodies (passwords included) are not even hashed into a key. */
+function mayBeMutation(search: string, body: unknown): boolean {
+  const query = (body as { query?: unknown } | undefined)?.query ?? new URLSearchParams(search).get('query');
+  return typeof query === 'string' && /\bmutation\b/.test(query);
 }
 
 /**
@@ -91,7 +99,7 @@ export class ResponseCache {
   /** The key of an anonymous read, or null when it must not be cached (signed in, no version known, not preflighted). */
   async keyOf(req: IncomingMessage, search: string, body: unknown): Promise<string | null> {
     if (req.headers.authorization !== undefined || !preflighted(req)) return null;
-    if (req.method !== 'GET' && req.method !== 'POST') return null;
+    if ((req.method !== 'GET' && req.method !== 'POST') || mayBeMutation(search, body)) return null;
     const version = await this.version.current();
     if (version === null) return null;
     const request = JSON.stringify([req.method, search, body, req.headers.accept ?? '']);
@@ -111,7 +119,7 @@ export class ResponseCache {
   async offer(key: string, status: number, headers: Record<string, string>, body: string): Promise<void> {
     const maxAge = /^public, max-age=(\d+)$/.exec(headers['cache-control'] ?? '')?.[1];
     if (status !== 200 || maxAge === undefined || Number(maxAge) <= 0) return;
-    await this.store.set(key, { headers, body }, Number(maxAge));
+    await this.store.set(key, { headers, body, storedAt: Date.now() }, Number(maxAge));
   }
 
   async close(): Promise<void> {
@@ -126,6 +134,8 @@ export interface ResponseCacheOptions {
   redisUrl: string | null;
   database: { url: string; separateSessions: boolean };
   log: Logger;
+  /** Told of every new catalogue version: what the process keeps of the catalogue must go too. */
+  onCatalogueChange: () => void;
 }
 
 /**
@@ -133,9 +143,9 @@ export interface ResponseCacheOptions {
  * on PGlite (the embedded database, for development): its connections share one session, so no
  * notification would tell this process that the catalogue changed.
  */
-export async function openResponseCache({ redisUrl, database, log }: ResponseCacheOptions): Promise<ResponseCache | null> {
+export async function openResponseCache({ redisUrl, database, log, onCatalogueChange }: ResponseCacheOptions): Promise<ResponseCache | null> {
   if (!database.separateSessions) return null;
-  const version = await ListenedCatalogueVersion.start(database.url, log);
+  const version = await ListenedCatalogueVersion.start(database.url, log, onCatalogueChange);
   const store = redisUrl ? new RedisResponseStore(redisUrl, 'mentor:responses:') : new MemoryResponseStore(MEMORY_STORE_BYTES);
   return new ResponseCache(store, version);
 }

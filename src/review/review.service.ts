@@ -47,6 +47,7 @@ export async function submitTraining(ctx: Context, globalId: string): Promise<{ 
 /** Both committees approved this submission: the training (or its revision) goes live, exactly once. */
 async function publish(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null): Promise<void> {
   const target = toGlobalId('Training', training.id);
+  ctx.catalogueChanged();
   if (revision) {
     await trainingWorkflow.applySheet(manager, training.id, sheetOf(revision));
     await manager.update(TrainingRevision, { id: revision.id }, { status: TrainingStatus.PUBLISHED });

@@ -41,7 +41,15 @@ afterAll(() => api.stop());
 
 test('the counters follow every change to the enrolments: enrol, cancel, capacity, completion, cancelled session', async () => {
   const people = await agents(api, 5);
-  const sessionId = await createSession(api, team.editor.token, training, { capacity: 2, startsAt: new Date(Date.now() + 3_000).toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString() });
+  // Starts in 3 s (then completion is allowed); enrolment stays open until the end, so that the steps before need not hurry.
+  const endsAt = new Date(Date.now() + 86_400_000).toISOString();
+  const sessionId = await createSession(api, team.editor.token, training, {
+    capacity: 2,
+    startsAt: new Date(Date.now() + 3_000).toISOString(),
+    endsAt,
+    enrolmentOpensAt: new Date(Date.now() - 60_000).toISOString(),
+    enrolmentClosesAt: endsAt,
+  });
   const expectCounters = async (taken: number, waiting: number) => expect(await counters(sessionId)).toEqual({ stored: { taken, waiting }, counted: { taken, waiting } });
 
   const enrolments = [];
@@ -58,7 +66,7 @@ test('the counters follow every change to the enrolments: enrol, cancel, capacit
   expect((await api.data<{ updateSession: { userErrors: unknown[] } }>(update, { id: sessionId, input: { capacity: 3 } }, bearer(team.editor.token))).updateSession.userErrors).toEqual([]);
   await expectCounters(3, 0);
 
-  await new Promise(resolve => setTimeout(resolve, 3_500)); // the session has started: completion is allowed
+  await new Promise(resolve => setTimeout(resolve, 3_500)); // the session has started: completion is allowed (at most 3.5 s more)
   const complete = `mutation($id: ID!) { completeEnrolment(enrolmentId: $id) { userErrors { code } } }`;
   expect((await api.data<{ completeEnrolment: { userErrors: unknown[] } }>(complete, { id: enrolments[1].id }, bearer(team.admin.token))).completeEnrolment.userErrors).toEqual([]);
   await expectCounters(3, 0);

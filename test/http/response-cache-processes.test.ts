@@ -66,11 +66,27 @@ onSharedServer('two processes sharing Redis', () => {
     expect(second.body).toEqual(first.body);
   });
 
+  test('a partner renamed: both processes show the new name within a second, reference data included', async () => {
+    const query = '{ partners { slug name } trainings(first: 3) { edges { node { partner { slug name } } } } }';
+    const names = (data: Record<string, never>) => [
+      ...(data.partners as { name: string }[]).map(partner => partner.name),
+      ...(data.trainings as { edges: { node: { partner: { name: string } } }[] }).edges.map(edge => edge.node.partner.name),
+    ];
+    await untilBoth(query, data => names(data).length > 0, 1_000);
+    expect((await ask(urls[0], query)).cache).toBe('hit');
+    const { rows: [partner] } = await sql.query(`SELECT p.id, p.name FROM partner p JOIN training t ON t.partner_id = p.id AND t.status = 'PUBLISHED'
+      ORDER BY t.published_at DESC, t.id DESC LIMIT 1`);
+    await sql.query(`UPDATE partner SET name = name || ' (renommé)' WHERE id = $1`, [partner.id]);
+    const renamed = `${partner.name} (renommé)`;
+    expect(await untilBoth(query, data => names(data).filter(name => name === renamed).length >= 2, 1_000)).toBeLessThan(1_000);
+  });
+
   test('a training archived, a session moved: both processes show it within a second', async () => {
     const list = '{ trainings(first: 100) { edges { node { slug } } } }';
     const slugs = (data: Record<string, never>) => (data.trainings as { edges: { node: { slug: string } }[] }).edges.map(edge => edge.node.slug);
     const { rows: [archived] } = await sql.query(`SELECT slug FROM training WHERE status = 'PUBLISHED' ORDER BY slug LIMIT 1`);
-    await untilBoth(list, data => slugs(data).includes(archived.slug), 1_000); // both have it cached now
+    await untilBoth(list, data => slugs(data).includes(archived.slug), 1_000);
+    expect((await Promise.all(urls.map(url => ask(url, list)))).map(answer => answer.cache)).toEqual(['hit', 'hit']);
     await sql.query(`UPDATE training SET status = 'ARCHIVED', archived_at = now() WHERE slug = $1`, [archived.slug]);
     expect(await untilBoth(list, data => !slugs(data).includes(archived.slug), 1_000)).toBeLessThan(1_000);
 

@@ -85,6 +85,18 @@ onSharedServer('the cache', () => {
     expect(second.statements).toBe(0);
   });
 
+  test('a GET needs the preflight header Apollo asks for, not an empty one; an empty Authorization is not anonymous for the cache', async () => {
+    const search = `?query=${encodeURIComponent('{ collections { slug } }')}`;
+    const get = (headers: Record<string, string>) => fetch(`${api.origin}/graphql${search}`, { headers });
+    const preflighted = [await get({ 'apollo-require-preflight': 'true' }), await get({ 'apollo-require-preflight': 'true' })];
+    expect(preflighted.map(response => response.headers.get('x-cache'))).toEqual(['miss', 'hit']);
+    const empty = await get({ 'apollo-require-preflight': '' });
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('x-cache')).toBeNull();
+    const blankToken = await ask('{ collections { slug } }', { authorization: '' });
+    expect(blankToken.cache).toBeNull();
+  });
+
   test('a draft an editor sees is never served to anyone else, and the editor never gets the public answer', async () => {
     const draft = await createDraft(api, team.editor.token, { title: 'Brouillon réservé aux éditeurs' });
     const query = '{ trainings(first: 100, filter: { statuses: [PUBLISHED, DRAFT] }) { edges { node { id status } } } }';
@@ -101,7 +113,7 @@ onSharedServer('the cache', () => {
   test('a published training shows at once: the catalogue change makes the cached list a miss', async () => {
     const query = '{ trainings(first: 100) { totalCount edges { node { slug } } } }';
     const before = await ask(query);
-    expect((await ask(query)).cache).toBe('hit');
+    expect((await ask(query)).cache).toBe('hit'); // cached: only the change can make the next one a miss
     const training = await createDraft(api, team.editor.token, { title: 'Nouvelle formation visible sans attendre' });
     await publish(api, team, training.id);
     const after = await waitFor(() => ask(query), answer => answer.cache === 'miss', 1_000);
@@ -119,9 +131,11 @@ onSharedServer('the cache', () => {
       return { answer, nodes: (answer.body.data!.training as { sessions: { edges: { node: { id: string; seatsLeft: number } }[] } }).sessions.edges.map(edge => edge.node) };
     };
     expect((await sessions()).nodes).toEqual([]);
+    expect((await sessions()).answer.cache).toBe('hit');
     const sessionId = await createSession(api, team.editor.token, training.id, { capacity: 3 });
     const created = await sessions();
     expect(created.nodes).toEqual([{ id: sessionId, capacity: 3, seatsLeft: 3 }]);
+    expect((await sessions()).answer.cache).toBe('hit');
 
     const [agent] = await agents(api, 1);
     const enrolled = await api.gql(`mutation($id: ID!) { enrol(sessionId: $id) { userErrors { code } } }`, { id: sessionId }, bearer(agent.token));
