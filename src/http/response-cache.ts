@@ -24,7 +24,8 @@ export class MemoryResponseStore implements ResponseStore {
   private readonly entries: LRUCache<string, CachedResponse>;
 
   constructor(maxBytes: number) {
-    this.entries = new LRUCache({ maxSize: maxBytes, sizeCalculation: value => value.body.length + 256 });
+    // UTF-16 code units: two bytes each, whatever the text (French answers are not all Latin-1).
+    this.entries = new LRUCache({ maxSize: maxBytes, sizeCalculation: value => 2 * value.body.length + 512 });
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../accounts/audit.service';
 import { forbidden } from '../auth/auth-checker';
-import { grantsInclude } from '../auth/viewer';
 import { TrainingStatus } from '../catalogue/catalogue.enums';
 import { lockEditableTraining, lockTraining } from '../catalogue/training-editing.service';
 import { sheetOf } from '../catalogue/training-sheet';
@@ -9,12 +8,13 @@ import type { Training } from '../catalogue/training.entity';
 import { trainingWorkflow } from '../catalogue/training-workflow';
 import { listTrainingsWhere } from '../catalogue/training.service';
 import type { TrainingConnection } from '../catalogue/training.types';
-import { mayEdit, visibilityOf, visibilityPredicate } from '../catalogue/training-rights';
+import { visibilityOf, visibilityPredicate } from '../catalogue/training-rights';
 import type { Context } from '../context';
 import { DomainError, invalidTransition } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
-import { COMMITTEE_ROLE, Committee, ReviewDecision } from './review.enums';
+import { Committee, ReviewDecision } from './review.enums';
+import { mayReviewTrainingOf, maySpeakFor } from './review-rights';
 import { Review } from './review.entity';
 import type { ReviewInput } from './review.inputs';
 import { lockOpenRevision } from './revision.service';
@@ -78,15 +78,14 @@ async function applyDecision(ctx: Context, manager: EntityManager, training: Tra
 export async function reviewTraining(ctx: Context, input: ReviewInput): Promise<{ review: Review; training: Training }> {
   await validateInput(input, ['input']);
   const grants = await ctx.grants();
-  if (!grantsInclude(grants, COMMITTEE_ROLE[input.committee])) throw forbidden();
+  if (!maySpeakFor(grants, input.committee)) throw forbidden();
   const comment = input.comment?.trim() || null;
   if (input.decision !== ReviewDecision.APPROVE && !comment) {
     throw new DomainError('VALIDATION', 'Un commentaire est obligatoire pour demander des modifications ou refuser.', ['input', 'comment']);
   }
   return ctx.db.transaction(async manager => {
     const training = await lockTraining(manager, grants, input.trainingId, ['input', 'trainingId']);
-    // Nobody reviews what they may edit (their partner's trainings; every training, for an admin).
-    if (mayEdit(grants, training.partnerId)) throw forbidden('Vous éditez pour ce partenaire : vous ne pouvez pas examiner ses formations.');
+    if (!mayReviewTrainingOf(grants, training.partnerId)) throw forbidden('Vous éditez pour ce partenaire : vous ne pouvez pas examiner ses formations.');
     const revision = training.status === TrainingStatus.PUBLISHED ? await lockOpenRevision(manager, training.id) : null;
     if (training.status !== TrainingStatus.SUBMITTED && revision?.status !== TrainingStatus.SUBMITTED) {
       throw invalidTransition('Aucune version soumise de cette formation n’attend de décision.');
