@@ -16,6 +16,7 @@ import { loadDemoData } from './demo/load-demo-data';
 import { maskError } from './graphql/errors';
 import { armor, costLimitPlugin, LIMITS } from './graphql/limits';
 import { operationNamePlugin } from './graphql/operation-name.plugin';
+import { oneSecretCheckPerOperation } from './graphql/secret-checks';
 import { buildApiSchema } from './graphql/schema';
 import { cacheControlHeaders } from './graphql/cache-control.plugin';
 import { openResponseCache } from './http/response-cache';
@@ -44,7 +45,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const { admin } = config;
     if (admin) await database.dataSource.transaction(manager => ensureAdmin(manager, admin));
     const schema = await buildApiSchema();
-    const development = config.nodeEnv === 'development';
+    const revealErrors = config.revealErrors;
     const production = config.nodeEnv === 'production';
     const limits = armor(production);
 
@@ -55,11 +56,11 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       stopOnTerminationSignals: false,
       allowBatchedHttpRequests: false,
       introspection: true,
-      includeStacktraceInErrorResponses: development,
-      validationRules: limits.validationRules,
+      includeStacktraceInErrorResponses: revealErrors,
+      validationRules: [...limits.validationRules, oneSecretCheckPerOperation],
       parseOptions: { maxTokens: LIMITS.maxTokens },
       formatError: (formatted, error) => {
-        const masked = maskError(formatted, error, development);
+        const masked = maskError(formatted, error, revealErrors);
         if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: unwrapResolverError(error) }, 'unexpected error');
         return masked;
       },

@@ -5,6 +5,11 @@ export type NodeEnv = 'development' | 'test' | 'production';
 
 export interface Config {
   readonly nodeEnv: NodeEnv;
+  /**
+   * Whether clients see unexpected errors as they are (message, stack): only in development asked
+   * for explicitly, or on the embedded database. A deployment that forgets NODE_ENV leaks nothing.
+   */
+  readonly revealErrors: boolean;
   readonly port: number;
   /** null: the embedded PostgreSQL (PGlite) stored in `dataDir`. */
   readonly databaseUrl: string | null;
@@ -182,6 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env);
   return Object.freeze({
     nodeEnv,
+    revealErrors: nodeEnv === 'development' && (present(env, 'NODE_ENV') !== undefined || databaseUrl === null),
     port,
     databaseUrl,
     dataDir: path.resolve(present(env, 'DATA_DIR') ?? '.data'),

@@ -90,3 +90,11 @@ test('admin e-mail is normalised to lower case', () => {
     password: 'p'.repeat(16),
   });
 });
+
+test('errors are shown as they are only in development asked for, or on the embedded database', () => {
+  const url = 'postgres://postgres@127.0.0.1:5432/mentor';
+  expect(loadConfig({}).revealErrors).toBe(true); // embedded, for a newcomer
+  expect(loadConfig({ DATABASE_URL: url }).revealErrors).toBe(false); // a deployment that forgot NODE_ENV
+  expect(loadConfig({ DATABASE_URL: url, NODE_ENV: 'development' }).revealErrors).toBe(true);
+  expect(loadConfig({ DATABASE_URL: url, NODE_ENV: 'test' }).revealErrors).toBe(false);
+});

@@ -188,7 +188,17 @@ registerEnumType(TrainingOrder, {
   },
 });
 
-@InputType({ description: 'Filters of the catalogue; every list given narrows the result (values of one list are alternatives).' })
+/** Values a filter list may hold: enough for any real panel, few enough to keep the SQL small. */
+export const MAX_FILTER_VALUES = 50;
+
+/** The filter's lists longer than MAX_FILTER_VALUES, by name. */
+export function overlongFilterLists(filter: TrainingFilter | null | undefined): string[] {
+  if (!filter) return [];
+  const lists = { collections: filter.collections, partners: filter.partners, modalities: filter.modalities, statuses: filter.statuses };
+  return Object.entries(lists).filter(([, values]) => (values?.length ?? 0) > MAX_FILTER_VALUES).map(([name]) => name);
+}
+
+@InputType({ description: 'Filters of the catalogue; every list given narrows the result (values of one list are alternatives; at most 50 each).' })
 export class TrainingFilter {
   @Field(() => [String], { nullable: true, description: 'Collection slugs.' })
   collections?: string[] | null;

@@ -12,7 +12,8 @@ import { SESSION_COLUMNS, TRAINING_COLUMNS } from './selected-columns';
 import { SESSION_LIST } from './catalogue.loaders';
 import { namedQuery } from '../db/named-query';
 import { Training } from './training.entity';
-import { TrainingOrder, type TrainingFilter } from './training.inputs';
+import { MAX_FILTER_VALUES, overlongFilterLists, TrainingOrder, type TrainingFilter } from './training.inputs';
+import { badUserInput } from '../graphql/errors';
 import { TrainingConnection, TrainingSessionConnection } from './training.types';
 import { canSeeTraining, visibilityOf } from './training-rights';
 
@@ -120,6 +121,8 @@ function primeVisible(ctx: Context, trainings: Training[]): void {
  */
 export async function listTrainings(ctx: Context, args: TrainingListArgs): Promise<TrainingConnection> {
   const size = pageSize(args.first);
+  const overlong = overlongFilterLists(args.filter);
+  if (overlong.length > 0) throw badUserInput(`Au plus ${MAX_FILTER_VALUES} valeurs par liste du filtre (trop : ${overlong.join(', ')}).`, 'filter');
   const search = parseSearch(args.search);
   const orderBy = args.orderBy ?? (search ? TrainingOrder.RELEVANCE : TrainingOrder.NEWEST);
   // A cursor belongs to one list: this order, this search and these filters.

@@ -90,6 +90,17 @@ describe('cursor pagination', () => {
 });
 
 describe('bounds and malformed arguments', () => {
+  test('a filter list holds at most 50 values: 51 is BAD_USER_INPUT naming the list, 50 is a page', async () => {
+    const query = 'query($filter: TrainingFilter) { trainings(filter: $filter) { totalCount } }';
+    const partners = (count: number) => Array.from({ length: count }, (_, index) => `partenaire-${index}`);
+    const refused = await api.gql(query, { filter: { partners: partners(51) } });
+    expect(refused.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.body.errors?.[0].message).toMatch(/50.*partners/);
+    const accepted = await api.gql<{ trainings: { totalCount: number } }>(query, { filter: { partners: partners(50) } });
+    expect(accepted.body.errors).toBeUndefined();
+    expect(accepted.body.data?.trainings.totalCount).toBe(0);
+  });
+
   test.each([0, -1, 101, 1000])('first: %i is refused with BAD_USER_INPUT', async first => {
     const { body } = await api.gql(PAGE, { first });
     expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -48,6 +48,25 @@ describe('query limits refuse abusive operations before any SQL runs', () => {
     expect(statements).toBe(0);
   });
 
+  test.each([
+    ['two aliased logins', `mutation { a: login(email: "a@numerique.gouv.fr", password: "x") { accessToken } b: login(email: "b@numerique.gouv.fr", password: "y") { accessToken } }`],
+    ['a login and a client token', `mutation { login(email: "a@numerique.gouv.fr", password: "x") { accessToken } issueClientToken(clientId: "c", clientSecret: "s") { accessToken } }`],
+    ['two logins through a fragment', `mutation { ...Twice } fragment Twice on Mutation { a: login(email: "a@numerique.gouv.fr", password: "x") { accessToken } b: login(email: "b@numerique.gouv.fr", password: "y") { accessToken } }`],
+  ])('%s: one secret check per operation, refused before any hash or SQL', async (_, query) => {
+    const { status, body, statements } = await api.gql(query);
+    expect(status).toBe(400);
+    expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors?.[0].message).toMatch(/Une seule opération vérifiant un secret/);
+    expect(statements).toBe(0);
+  });
+
+  test('one login per operation passes (and reaches SQL: the refusals above are meaningful)', async () => {
+    const { body, statements } = await api.gql(`mutation { login(email: "personne@numerique.gouv.fr", password: "pas le bon") { userErrors { code } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+    expect(statements).toBeGreaterThan(0);
+  });
+
   test('an ordinary catalogue page passes (and does reach SQL: the zero counts above are meaningful)', async () => {
     const { body, statements } = await api.gql(`{ trainings(first: 50) { totalCount edges { node { id title licence { code } collection { name }
       partner { name } sessions(first: 3, upcoming: true) { edges { node { startsAt seatsLeft } } } } } } }`);

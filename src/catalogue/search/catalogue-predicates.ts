@@ -30,9 +30,10 @@ export function searchParams(search: SearchQuery): Record<string, unknown> {
  */
 function fullText(search: SearchQuery): string {
   if (!search.prefix) return `t.search_document @@ websearch_to_tsquery(${FRENCH}, :searchText)`;
-  // The word is letters and digits only (see parseSearch): safe inside to_tsquery's syntax.
+  // The word is letters and digits (see parseSearch), but unaccent may turn a letter into
+  // punctuation (the modifier apostrophe ʼ becomes '): the lexeme is quoted, never parsed as syntax.
   const lastWord = `(t.search_document @@ websearch_to_tsquery(${FRENCH}, :searchWord)
-    OR t.search_prefix @@ to_tsquery('simple', mentor_unaccent(lower(:searchWord)) || ':*'))`;
+    OR t.search_prefix @@ (quote_literal(mentor_unaccent(lower(:searchWord))) || ':*')::tsquery)`;
   if (search.prefix.rest === '') return lastWord;
   const rest = `websearch_to_tsquery(${FRENCH}, :searchRest)`;
   return `(numnode(${rest}) = 0 OR t.search_document @@ ${rest}) AND ${lastWord}`;
