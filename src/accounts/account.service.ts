@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords';
 import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_DAYS, signAccessToken } from '../auth/tokens';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
+import { ConfigError } from '../config';
 import { DomainError } from '../graphql/errors';
 import { validateInput } from '../graphql/validation';
 import { ProfileChanges, RegisterInput } from './account.inputs';
@@ -36,13 +37,17 @@ async function employerOf(manager: EntityManager, email: string): Promise<Partne
   return partners.find(partner => partner.emailDomains.some(owned => domain === owned || domain.endsWith(`.${owned}`))) ?? null;
 }
 
-async function openSession(ctx: Context, manager: EntityManager, user: User, familyId: string = randomUUID()): Promise<Session> {
+/**
+ * A new access token and refresh token. A refresh token family lives 30 days from sign-in: a
+ * rotation passes the family's end on (`familyEnds`), it never extends it.
+ */
+async function openSession(ctx: Context, manager: EntityManager, user: User, familyId: string = randomUUID(), familyEnds?: Date): Promise<Session> {
   const refresh = newRefreshToken();
   await manager.insert(RefreshToken, {
     userId: user.id,
     familyId,
     tokenHash: refresh.hash,
-    expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS),
+    expiresAt: familyEnds ?? new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS),
     revokedAt: null,
   });
   return {
@@ -68,7 +73,12 @@ export async function updateProfile(ctx: Context, userId: string, input: Profile
 /** ADMIN_EMAIL / ADMIN_PASSWORD: make sure this account exists and is an admin (idempotent, at start). */
 export async function ensureAdmin(manager: EntityManager, admin: { email: string; password: string }): Promise<void> {
   const email = normaliseEmail(admin.email);
-  let user = await manager.findOneBy(User, { email });
+  let user = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+  // Whoever registered the address first must not become admin: an existing account is promoted
+  // only when ADMIN_PASSWORD is its password.
+  if (user && !(await verifyPassword(user.passwordHash, admin.password))) {
+    throw new ConfigError('ADMIN_PASSWORD', `does not open the existing account ${email}: it is not promoted (sign in and change the password, or choose another ADMIN_EMAIL)`);
+  }
   if (!user) {
     const employer = await employerOf(manager, email);
     await manager
@@ -178,7 +188,7 @@ export async function refresh(ctx: Context, token: string): Promise<Session> {
     }
     await manager.update(RefreshToken, { id: stored.id }, { revokedAt: new Date() });
     const user = await manager.findOneByOrFail(User, { id: stored.userId });
-    return openSession(ctx, manager, user, stored.familyId);
+    return openSession(ctx, manager, user, stored.familyId, stored.expiresAt);
   });
   if (outcome === null || outcome === 'reused') throw invalidToken();
   return outcome;

@@ -231,6 +231,25 @@ describe('refresh tokens', () => {
     expect((await refresh(second.refreshToken!)).userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
   });
 
+  test('a family lives 30 days from sign-in: rotation does not extend it, and an expired family is INVALID_TOKEN', async () => {
+    const first = await signedIn({ email: uniqueEmail('finances.gouv.fr') });
+    const ends = () => api.sql<{ family_id: string; expires_at: Date }>(
+      `SELECT family_id, expires_at FROM refresh_token WHERE family_id = (SELECT family_id FROM refresh_token WHERE token_hash = encode(sha256($1::bytea), 'hex'))`,
+      [first.refreshToken],
+    );
+    const [signIn] = await ends();
+    expect(signIn.expires_at.getTime()).toBeGreaterThan(Date.now() + 29.9 * 86_400_000);
+    const second = await refresh(first.refreshToken);
+    const third = await refresh(second.refreshToken!);
+    expect(third.userErrors).toEqual([]);
+    const family = await ends();
+    expect(family).toHaveLength(3);
+    expect(family.map(token => token.expires_at.getTime())).toEqual(family.map(() => signIn.expires_at.getTime()));
+    // Thirty days later (the family's end moved to the past), the latest token no longer works.
+    await api.sql(`UPDATE refresh_token SET expires_at = now() - interval '1 second' WHERE family_id = $1`, [signIn.family_id]);
+    expect((await refresh(third.refreshToken!)).userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+  });
+
   test('logout revokes the refresh token; unknown tokens are INVALID_TOKEN', async () => {
     const session = await signedIn({ email: uniqueEmail('numerique.gouv.fr') });
     const out = await api.gql('mutation($t: String!) { logout(refreshToken: $t) { loggedOut userErrors { code } } }', { t: session.refreshToken });

@@ -186,13 +186,24 @@ test('ADMIN_EMAIL / ADMIN_PASSWORD make sure that admin exists, idempotently, ac
   const admins = () => api.sql(`SELECT u.email, g.role FROM user_account u JOIN role_grant g ON g.user_id = u.id WHERE u.email = $1`, [ADMIN.email]);
   expect(await admins()).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
   // A second start on the same database (a restart, or a second process) adds nothing, and
-  // gives the role back if it was revoked meanwhile; the existing password is kept.
+  // gives the role back if it was revoked meanwhile.
   await api.sql(`DELETE FROM role_grant WHERE role = 'ADMIN'`);
-  const restarted = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: ADMIN.email.toUpperCase(), ADMIN_PASSWORD: 'un autre mot de passe pour rien' });
+  const restarted = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: ADMIN.email.toUpperCase(), ADMIN_PASSWORD: ADMIN.password });
   try {
     expect(await admins()).toEqual([{ email: ADMIN.email, role: 'ADMIN' }]);
     await loginOn(restarted, ADMIN.email, ADMIN.password);
   } finally {
     await restarted.stop();
   }
+});
+
+test('an account that exists under ADMIN_EMAIL is promoted only if ADMIN_PASSWORD is its password: else the start stops, with one clear line', async () => {
+  // Someone registered the address before the operator configured it.
+  const squatted = 'premier.arrive@numerique.gouv.fr';
+  await registerAgent(squatted);
+  const before = await api.sql(`SELECT count(*)::int AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1`, [squatted]);
+  await expect(
+    startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: squatted, ADMIN_PASSWORD: 'le mot de passe de l’opérateur' }),
+  ).rejects.toThrow(/^Invalid configuration: ADMIN_PASSWORD does not open the existing account premier\.arrive@numerique\.gouv\.fr/);
+  expect(await api.sql(`SELECT count(*)::int AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1`, [squatted])).toEqual(before);
 });

@@ -63,7 +63,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    if (env.DATABASE_URL === undefined) await database.drop();
+    throw error;
+  });
   const origin = app.url.replace(/\/graphql$/, '');
   let stopped: Promise<void> | null = null;
   const gql: TestApp['gql'] = async (query, variables, headers) => {
