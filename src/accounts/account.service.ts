@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_DAYS, signAccessToken } from '../auth/tokens';
@@ -10,10 +10,9 @@ import { validateInput } from '../graphql/validation';
 import { ProfileChanges, RegisterInput } from './account.inputs';
 import { grantsOf } from './role.service';
 import { RefreshToken } from './refresh-token.entity';
+import { throttledAttempt } from './attempt-throttle';
 import { User } from './user.entity';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOGIN_WINDOW_MINUTES = 15;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Session {
@@ -126,45 +125,20 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
   });
 }
 
-type LoginOutcome = Session | 'locked' | 'invalid';
-
 /**
- * One attempt at a time per address: the throttle row is locked for the whole check, so parallel
- * attempts cannot outrun the count. Unknown addresses are counted too (a decoy hash is verified),
- * so neither the answer, nor the lockout, nor the time tells whether an account exists.
+ * Unknown addresses are counted too and a decoy hash is verified, so neither the answer, nor the
+ * lockout, nor the time tells whether an account exists (see `throttledAttempt`).
  */
 export async function login(ctx: Context, rawEmail: string, password: string): Promise<Session> {
   const email = normaliseEmail(rawEmail);
-  const emailHash = createHash('sha256').update(email).digest('hex');
-  const outcome = await ctx.db.transaction(async (manager): Promise<LoginOutcome> => {
-    await manager.query(
-      'INSERT INTO login_throttle (email_hash, failures, window_start) VALUES ($1, 0, now()) ON CONFLICT (email_hash) DO NOTHING',
-      [emailHash],
-    );
-    const [throttle]: { failures: number; in_window: boolean; locked: boolean }[] = await manager.query(
-      `SELECT failures, window_start > now() - interval '${LOGIN_WINDOW_MINUTES} minutes' AS in_window,
-         coalesce(locked_until > now(), false) AS locked
-       FROM login_throttle WHERE email_hash = $1 FOR UPDATE`,
-      [emailHash],
-    );
-    if (throttle.locked) return 'locked';
-    const user = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
-    if (user && (await verifyPassword(user.passwordHash, password))) {
-      await manager.query('DELETE FROM login_throttle WHERE email_hash = $1', [emailHash]);
-      return openSession(ctx, manager, user);
-    }
-    if (!user) await verifyPassword(null, password);
-    const failures = throttle.in_window ? throttle.failures + 1 : 1;
-    await manager.query(
-      `UPDATE login_throttle SET failures = $2::int,
-         window_start = CASE WHEN $3::boolean THEN window_start ELSE now() END,
-         locked_until = CASE WHEN $2::int >= $4::int THEN now() + interval '${LOGIN_WINDOW_MINUTES} minutes' ELSE NULL END
-       WHERE email_hash = $1`,
-      [emailHash, failures, throttle.in_window, MAX_FAILED_LOGINS],
-    );
-    return 'invalid';
-  });
-  if (outcome === 'locked') throw new DomainError('TOO_MANY_ATTEMPTS', `Trop de tentatives : réessayez dans ${LOGIN_WINDOW_MINUTES} minutes.`);
+  const outcome = await ctx.db.transaction(manager =>
+    // An address is its own key (as before client ids shared the throttle): counts in progress carry over.
+    throttledAttempt(manager, email, async () => {
+      const user = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+      if (!user) await verifyPassword(null, password);
+      return user && (await verifyPassword(user.passwordHash, password)) ? openSession(ctx, manager, user) : null;
+    }),
+  );
   if (outcome === 'invalid') throw invalidCredentials();
   return outcome;
 }

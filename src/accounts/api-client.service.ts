@@ -8,6 +8,7 @@ import { toGlobalId } from '../graphql/global-id';
 import type { ApiClientInfo } from './account.types';
 import { ApiClient } from './api-client.entity';
 import { recordAudit } from './audit.service';
+import { throttledAttempt } from './attempt-throttle';
 
 export const API_SCOPES = ['catalogue:write', 'enrolments:complete', 'hr:read', 'webhooks:manage'] as const;
 
@@ -54,18 +55,21 @@ export async function revokeApiClient(ctx: Context, clientId: string) {
   });
 }
 
-/** Client credentials: an access token for the client's partner and scopes, or INVALID_CREDENTIALS. */
+/**
+ * Client credentials: an access token for the client's partner and scopes, or INVALID_CREDENTIALS;
+ * attempts on one client id are throttled like sign-ins on one address.
+ */
 export async function issueClientToken(ctx: Context, clientId: string, clientSecret: string) {
-  const client = await ctx.db
-    .getRepository(ApiClient)
-    .createQueryBuilder('c')
-    .addSelect('c.secretHash')
-    .where('c.client_id = :clientId', { clientId })
-    .getOne();
-  const valid = await verifyPassword(client?.secretHash ?? null, clientSecret);
-  if (!client || !valid || client.revokedAt) throw new DomainError('INVALID_CREDENTIALS', 'Identifiants de client invalides ou révoqués.');
+  const outcome = await ctx.db.transaction(manager =>
+    throttledAttempt(manager, `client:${clientId}`, async () => {
+      const client = await manager.getRepository(ApiClient).createQueryBuilder('c').addSelect('c.secretHash').where('c.client_id = :clientId', { clientId }).getOne();
+      const valid = await verifyPassword(client?.secretHash ?? null, clientSecret);
+      return client && valid && !client.revokedAt ? client : null;
+    }),
+  );
+  if (outcome === 'invalid') throw new DomainError('INVALID_CREDENTIALS', 'Identifiants de client invalides ou révoqués.');
   return {
-    accessToken: signClientToken(ctx.jwtSecret, { id: client.id, partnerId: client.partnerId, scopes: client.scopes }),
+    accessToken: signClientToken(ctx.jwtSecret, { id: outcome.id, partnerId: outcome.partnerId, scopes: outcome.scopes }),
     expiresIn: ACCESS_TOKEN_SECONDS,
   };
 }

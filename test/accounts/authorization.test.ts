@@ -163,6 +163,20 @@ describe('API clients', () => {
     expect(audit.map(row => row.action)).toEqual(expect.arrayContaining(['API_CLIENT_CREATED', 'API_CLIENT_REVOKED']));
   });
 
+  test('five wrong secrets lock a client id for 15 minutes, the right secret included; other clients are not affected', async () => {
+    const [target, other] = [
+      await createApiClient(api, adminToken, 'maa', ['hr:read'], 'Cible'),
+      await createApiClient(api, adminToken, 'maa', ['hr:read'], 'Voisin'),
+    ];
+    const codes = async (clientId: string, secret: string) => (await issueClientToken(api, clientId, secret)).userErrors.map(error => error.code);
+    for (let attempt = 0; attempt < 5; attempt++) expect(await codes(target.client!.clientId, 'mauvais secret')).toEqual(['INVALID_CREDENTIALS']);
+    expect(await codes(target.client!.clientId, target.clientSecret!)).toEqual(['TOO_MANY_ATTEMPTS']);
+    expect(await codes(other.client!.clientId, other.clientSecret!)).toEqual([]);
+    // An unknown client id is counted too: the lockout tells nothing of which ids exist.
+    for (let attempt = 0; attempt < 5; attempt++) expect(await codes('client-inconnu', 'x')).toEqual(['INVALID_CREDENTIALS']);
+    expect(await codes('client-inconnu', 'x')).toEqual(['TOO_MANY_ATTEMPTS']);
+  });
+
   test('unknown scopes are VALIDATION, an unknown partner NOT_FOUND', async () => {
     const refused = (code: string, field: string) => ({ client: null, clientSecret: null, userErrors: [{ code, field: [field], message: expect.any(String) }] });
     expect(await createApiClient(api, adminToken, 'maa', ['admin'], 'x')).toEqual(refused('VALIDATION', 'scopes'));
