@@ -6,6 +6,7 @@ import { EditorialWorkflow1795933852915 } from './1795933852915-EditorialWorkflo
 import { Attestations1795935543647 } from './1795935543647-Attestations';
 import { SeatCounters1796000000000 } from './1796000000000-SeatCounters';
 import { CatalogueVersion1796000000001 } from './1796000000001-CatalogueVersion';
+import { AuthRateLimit1796000000002 } from './1796000000002-AuthRateLimit';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Attestations1795935543647,
   SeatCounters1796000000000,
   CatalogueVersion1796000000001,
+  AuthRateLimit1796000000002,
 ];

@@ -78,7 +78,10 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const attestationIssuer = { keys: await resolveAttestationKeys(config), url: config.publicUrl };
     const onCatalogueChange = () => forgetReferenceData(database.dataSource);
     const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log, onCatalogueChange }) : null;
-    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache });
+    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
+      authRateLimitPerMinute: config.authRateLimitPerMinute,
+      trustProxy: config.trustProxy,
+    });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
     await new Promise<void>((resolve, reject) => {

@@ -28,6 +28,10 @@ export interface Config {
   readonly redisUrl: string | null;
   /** Whether anonymous catalogue reads are answered from a cache. */
   readonly responseCache: boolean;
+  /** Secret-checking operations (login, register, issueClientToken…) per client address and minute. */
+  readonly authRateLimitPerMinute: number;
+  /** How many proxies in front of the API append to X-Forwarded-For: 0 trusts none (the socket's address counts). */
+  readonly trustProxy: number;
 }
 
 /** A bad environment: its message is the one line printed before the process exits. */
@@ -170,6 +174,13 @@ function parseLogLevel(env: Env, nodeEnv: NodeEnv): string {
   return value;
 }
 
+function parseCount(env: Env, name: string, fallback: number, min: number): number {
+  const value = present(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new ConfigError(name, `must be a whole number of at least ${min} (got "${value}")`);
+  return Number(value);
+}
+
 function parseRedisUrl(env: Env): string | null {
   const value = present(env, 'REDIS_URL');
   if (value === undefined) return null;
@@ -200,5 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: parseLogLevel(env, nodeEnv),
     redisUrl: parseRedisUrl(env),
     responseCache: parseBoolean(env, 'RESPONSE_CACHE', true),
+    authRateLimitPerMinute: parseCount(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 120, 1),
+    trustProxy: parseCount(env, 'TRUST_PROXY', 0, 0),
   });
 }

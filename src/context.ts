@@ -38,6 +38,8 @@ export interface Context {
   /** Signs attestations as the issuer at this URL. */
   readonly attestationIssuer: AttestationIssuer;
   readonly loaders: Loaders;
+  /** Who is asking from where, for the budget of secret-checking operations (see `spendAuthBudget`). */
+  readonly authBudget: { readonly address: string; readonly perMinute: number };
   /** Tells the response cache this process wrote to the public catalogue (see `catalogueChanged`). */
   readonly onCatalogueCommit: () => void;
   /**

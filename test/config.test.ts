@@ -98,3 +98,10 @@ test('errors are shown as they are only in development asked for, or on the embe
   expect(loadConfig({ DATABASE_URL: url, NODE_ENV: 'development' }).revealErrors).toBe(true);
   expect(loadConfig({ DATABASE_URL: url, NODE_ENV: 'test' }).revealErrors).toBe(false);
 });
+
+test('the budget of secret checks and the trusted proxies are whole numbers', () => {
+  expect(loadConfig({})).toMatchObject({ authRateLimitPerMinute: 120, trustProxy: 0 });
+  expect(loadConfig({ AUTH_RATE_LIMIT_PER_MINUTE: '10', TRUST_PROXY: '1' })).toMatchObject({ authRateLimitPerMinute: 10, trustProxy: 1 });
+  expect(() => loadConfig({ AUTH_RATE_LIMIT_PER_MINUTE: '0' })).toThrow('Invalid configuration: AUTH_RATE_LIMIT_PER_MINUTE must be a whole number of at least 1 (got "0")');
+  expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow('Invalid configuration: TRUST_PROXY must be a whole number of at least 0 (got "yes")');
+});

@@ -11,6 +11,7 @@ import { ProfileChanges, RegisterInput } from './account.inputs';
 import { grantsOf } from './role.service';
 import { RefreshToken } from './refresh-token.entity';
 import { throttledAttempt } from './attempt-throttle';
+import { spendAuthBudget } from './auth-budget';
 import { User } from './user.entity';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -96,6 +97,7 @@ export async function ensureAdmin(manager: EntityManager, admin: { email: string
 }
 
 export async function register(ctx: Context, input: RegisterInput): Promise<Session> {
+  await spendAuthBudget(ctx);
   const email = normaliseEmail(input.email);
   await validateInput(Object.assign(new RegisterInput(), input, { email }), ['input']);
   const passwordHash = await hashPassword(input.password);
@@ -130,6 +132,7 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
  * lockout, nor the time tells whether an account exists (see `throttledAttempt`).
  */
 export async function login(ctx: Context, rawEmail: string, password: string): Promise<Session> {
+  await spendAuthBudget(ctx);
   const email = normaliseEmail(rawEmail);
   const outcome = await ctx.db.transaction(manager =>
     // An address is its own key (as before client ids shared the throttle): counts in progress carry over.

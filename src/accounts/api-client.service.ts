@@ -9,6 +9,7 @@ import type { ApiClientInfo } from './account.types';
 import { ApiClient } from './api-client.entity';
 import { recordAudit } from './audit.service';
 import { throttledAttempt } from './attempt-throttle';
+import { spendAuthBudget } from './auth-budget';
 
 export const API_SCOPES = ['catalogue:write', 'enrolments:complete', 'hr:read', 'webhooks:manage'] as const;
 
@@ -60,6 +61,7 @@ export async function revokeApiClient(ctx: Context, clientId: string) {
  * attempts on one client id are throttled like sign-ins on one address.
  */
 export async function issueClientToken(ctx: Context, clientId: string, clientSecret: string) {
+  await spendAuthBudget(ctx);
   const outcome = await ctx.db.transaction(manager =>
     throttledAttempt(manager, `client:${clientId}`, async () => {
       const client = await manager.getRepository(ApiClient).createQueryBuilder('c').addSelect('c.secretHash').where('c.client_id = :clientId', { clientId }).getOne();

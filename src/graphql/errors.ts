@@ -18,7 +18,8 @@ export type UserErrorCode =
   | 'INVALID_TRANSITION'
   | 'NOT_ELIGIBLE'
   | 'ENROLMENT_CLOSED'
-  | 'SESSION_CANCELLED';
+  | 'SESSION_CANCELLED'
+  | 'TOO_MANY_REQUESTS';
 
 /** A business refusal with a stable code; mutations turn it into `userErrors`. */
 export class DomainError extends Error {

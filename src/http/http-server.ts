@@ -8,6 +8,7 @@ import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
 import { LIMITS } from '../graphql/limits';
 import { HttpError, readJsonBody } from './request-body';
+import { clientAddressOf } from './client-address';
 import type { CachedResponse, ResponseCache } from './response-cache';
 import { viewerOf } from './request-viewer';
 
@@ -21,6 +22,9 @@ export interface HttpServerDeps {
   exposeStatementCount: boolean;
   /** Answers to anonymous catalogue reads; none: every request is executed. */
   responseCache: ResponseCache | null;
+  /** Secret-checking operations per client address and minute, and how many proxies to trust for that address. */
+  authRateLimitPerMinute: number;
+  trustProxy: number;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -83,6 +87,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
           jwtSecret: deps.jwtSecret,
           attestationIssuer: deps.attestationIssuer,
           onCatalogueCommit: () => deps.responseCache?.committed(),
+          authBudget: { address: clientAddressOf(req, deps.trustProxy), perMinute: deps.authRateLimitPerMinute },
         }),
     });
   }
