@@ -64,14 +64,10 @@ function lockSessionRow(manager: EntityManager, sessionId: string): Promise<Trai
   return manager.findOne(TrainingSession, { where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
 }
 
-/** The session, locked, with its training: one statement, since every enrolment starts with it. */
-function lockSessionWithTraining(manager: EntityManager, sessionId: string): Promise<TrainingSession | null> {
-  return manager
-    .createQueryBuilder(TrainingSession, 's')
-    .innerJoinAndSelect('s.training', 't')
-    .where('s.id = :sessionId', { sessionId })
-    .setLock('pessimistic_write', undefined, ['s'])
-    .getOne();
+/** The session with its training, in one statement; `lock`: the session's row lock, for the rest of the transaction. */
+function sessionWithTraining(manager: EntityManager, sessionId: string, { lock }: { lock: boolean }): Promise<TrainingSession | null> {
+  const query = manager.createQueryBuilder(TrainingSession, 's').innerJoinAndSelect('s.training', 't').where('s.id = :sessionId', { sessionId });
+  return (lock ? query.setLock('pessimistic_write', undefined, ['s']) : query).getOne();
 }
 
 /** Why the agent may not enrol in this session now, or null: the training's state, the session's, the window. */
@@ -110,7 +106,7 @@ export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ en
   const sessionId = localIdOf(sessionGlobalId, 'TrainingSession');
   if (!sessionId) throw sessionNotFound();
   // The profile is the agent's own: it decides eligibility, not seats.
-  const [agent, session] = await Promise.all([ctx.loaders.userById.load(userId), readSessionWithTraining(ctx.db.manager, sessionId)]);
+  const [agent, session] = await Promise.all([ctx.loaders.userById.load(userId), sessionWithTraining(ctx.db.manager, sessionId, { lock: false })]);
   if (!agent || !session) throw sessionNotFound();
   const training = session.training!;
   const open = training.status === TrainingStatus.PUBLISHED && closedBecause(training, session) === null;
@@ -119,10 +115,6 @@ export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ en
     if (enrolment) return { enrolment };
   }
   return enrolUnderLock(ctx, sessionId, agent);
-}
-
-function readSessionWithTraining(manager: EntityManager, sessionId: string): Promise<TrainingSession | null> {
-  return manager.createQueryBuilder(TrainingSession, 's').innerJoinAndSelect('s.training', 't').where('s.id = :sessionId', { sessionId }).getOne();
 }
 
 /**
@@ -154,7 +146,7 @@ async function takePlace(ctx: Context, userId: string, sessionId: string): Promi
 async function enrolUnderLock(ctx: Context, sessionId: string, agent: User): Promise<{ enrolment: Enrolment }> {
   const visibility = visibilityOf(await ctx.grants());
   return ctx.db.transaction(async manager => {
-    const session = await lockSessionWithTraining(manager, sessionId);
+    const session = await sessionWithTraining(manager, sessionId, { lock: true });
     if (!session || !canSeeTraining(visibility, session.training!)) throw sessionNotFound();
     const training = session.training!;
     // Enrolling again returns what the agent holds here, even once the window has closed.

@@ -50,3 +50,30 @@ describe('behind one trusted proxy (TRUST_PROXY=1)', () => {
     expect(await api.sql(`SELECT count(DISTINCT address_hash)::int AS addresses, sum(attempts)::int AS attempts FROM auth_rate`)).toEqual([{ addresses: 2, attempts: 4 }]);
   });
 });
+
+describe('every secret-checking operation spends the same budget', () => {
+  let api: TestApp;
+  beforeAll(async () => {
+    api = await startTestApp({ DEMO_DATA: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '1' });
+  });
+  afterAll(() => api.stop());
+
+  test('after a sign-in, register and issueClientToken are TOO_MANY_REQUESTS within the minute', async () => {
+    const calls: [string, Record<string, unknown>][] = [
+      [LOGIN, { email: 'premier@numerique.gouv.fr' }],
+      [`mutation { register(input: { email: "second@numerique.gouv.fr", password: "Une phrase de passe solide", displayName: "Second" }) { userErrors { code } } }`, {}],
+      [`mutation { issueClientToken(clientId: "inconnu", clientSecret: "x") { userErrors { code } } }`, {}],
+    ];
+    const outcomes: string[] = [];
+    for (const [query, variables] of calls) {
+      const { body } = await api.gql<Record<string, { userErrors: { code: string }[] }>>(query, variables);
+      const [payload] = Object.values(body.data!);
+      outcomes.push(payload.userErrors[0]?.code ?? 'OK');
+    }
+    // One call a minute: the first of each minute passes (a refused sign-in, a registration), the others are refused.
+    const minutes = await api.sql<{ attempts: number }>(`SELECT attempts FROM auth_rate ORDER BY minute`);
+    const firstOfMinute = minutes.flatMap(({ attempts }) => Array.from({ length: attempts }, (_, index) => index === 0));
+    expect(outcomes.map((outcome, index) => (firstOfMinute[index] ? 'passed' : outcome))).toEqual(firstOfMinute.map(first => (first ? 'passed' : 'TOO_MANY_REQUESTS')));
+    expect(firstOfMinute.filter(first => !first).length).toBeGreaterThanOrEqual(1);
+  });
+});
