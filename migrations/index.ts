@@ -7,6 +7,7 @@ import { Attestations1795935543647 } from './1795935543647-Attestations';
 import { SeatCounters1796000000000 } from './1796000000000-SeatCounters';
 import { CatalogueVersion1796000000001 } from './1796000000001-CatalogueVersion';
 import { AuthRateLimit1796000000002 } from './1796000000002-AuthRateLimit';
+import { VerifiedMailboxes1796000000003 } from './1796000000003-VerifiedMailboxes';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   SeatCounters1796000000000,
   CatalogueVersion1796000000001,
   AuthRateLimit1796000000002,
+  VerifiedMailboxes1796000000003,
 ];

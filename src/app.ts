@@ -6,6 +6,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import { ensureAdmin } from './accounts/account.service';
+import { openAuthBudgetStore } from './accounts/auth-budget-store';
 import { resolveJwtSecret } from './auth/secrets';
 import { resolveAttestationKeys } from './enrolment/attestation-keys';
 import type { Config } from './config';
@@ -23,6 +24,8 @@ import { openResponseCache } from './http/response-cache';
 import { forgetReferenceData } from './catalogue/reference-data.loader';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
+import { mailSender } from './mail/mail-sender';
+import { startOutboxSenders, type OutboxSenders } from './outbox/outbox-sender';
 
 export interface App {
   readonly config: Config;
@@ -40,6 +43,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function createApp(config: Config, log: Logger = createLogger(config)): Promise<App> {
   const database = await openDatabase(config, log, entities);
+  const authBudgetStore = openAuthBudgetStore({ redisUrl: config.redisUrl, db: database.dataSource, log });
+  let outbox: OutboxSenders | null = null;
   try {
     if (config.demoData) await loadDemoData(database.dataSource, log);
     const { admin } = config;
@@ -78,9 +83,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const attestationIssuer = { keys: await resolveAttestationKeys(config), url: config.publicUrl };
     const onCatalogueChange = () => forgetReferenceData(database.dataSource);
     const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log, onCatalogueChange }) : null;
+    const mail = mailSender({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, logLinks: !production });
+    if (!config.mailUrl && production) log.warn('MAIL_URL is unset: e-mails (verification, password reset, notifications) stay in the outbox and are not sent');
+    outbox = startOutboxSenders(database.dataSource, log, [mail]);
     const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
       authRateLimitPerMinute: config.authRateLimitPerMinute,
       trustProxy: config.trustProxy,
+      authBudgetStore,
+      outbox,
+      appUrl: config.appUrl,
     });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
@@ -98,13 +109,17 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       log,
       stop() {
         stopped ??= apollo.stop().then(async () => {
-          await responseCache?.close();
+          await outbox!.stop();
+          mail.close();
+          await Promise.all([responseCache?.close(), authBudgetStore.close()]);
           await database.close();
         });
         return stopped;
       },
     };
   } catch (error) {
+    await outbox?.stop();
+    await authBudgetStore.close();
     await database.close();
     throw error;
   }

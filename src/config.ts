@@ -32,6 +32,11 @@ export interface Config {
   readonly authRateLimitPerMinute: number;
   /** How many proxies in front of the API append to X-Forwarded-For: 0 trusts none (the socket's address counts). */
   readonly trustProxy: number;
+  /** The front end's origin: links in e-mails point there. */
+  readonly appUrl: string;
+  /** SMTP server (smtp:// or smtps://); null: e-mails stay in the outbox and are logged, not sent. */
+  readonly mailUrl: string | null;
+  readonly mailFrom: string;
 }
 
 /** A bad environment: its message is the one line printed before the process exits. */
@@ -188,6 +193,29 @@ function parseRedisUrl(env: Env): string | null {
   return value;
 }
 
+function parseAppUrl(env: Env): string {
+  const value = present(env, 'APP_URL') ?? 'http://localhost:3000';
+  if (!/^https?:\/\/[^/]+/.test(value) || !URL.canParse(value)) throw new ConfigError('APP_URL', `must be an http(s) URL (got "${value}")`);
+  return value.replace(/\/$/, '');
+}
+
+function parseMailUrl(env: Env): string | null {
+  const value = present(env, 'MAIL_URL');
+  if (value === undefined) return null;
+  if (!/^smtps?:\/\/[^/]/.test(value) || !URL.canParse(value)) {
+    throw new ConfigError('MAIL_URL', 'must be an smtp:// or smtps:// URL (smtp://user:password@host:587)');
+  }
+  return value;
+}
+
+function parseMailFrom(env: Env): string {
+  const value = present(env, 'MAIL_FROM') ?? 'Mentor <ne-pas-repondre@mentor.localhost>';
+  if (!/^([^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(value)) {
+    throw new ConfigError('MAIL_FROM', `must be an address, or a name and <address> (got "${value}")`);
+  }
+  return value;
+}
+
 /** Parses and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
@@ -213,5 +241,8 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: parseBoolean(env, 'RESPONSE_CACHE', true),
     authRateLimitPerMinute: parseCount(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 120, 1),
     trustProxy: parseCount(env, 'TRUST_PROXY', 0, 0),
+    appUrl: parseAppUrl(env),
+    mailUrl: parseMailUrl(env),
+    mailFrom: parseMailFrom(env),
   });
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Grant, Viewer } from './auth/viewer';
 import type { AttestationKeys } from './enrolment/attestation-keys';
+import type { AuthBudgetStore } from './accounts/auth-budget-store';
 import { createAccountLoaders } from './accounts/account.loaders';
 import { createCatalogueLoaders } from './catalogue/catalogue.loaders';
 import { createContentLoaders } from './content/content.loaders';
@@ -35,11 +36,13 @@ export interface Context {
   readonly viewer: Viewer;
   /** Signs access tokens (JWT_SECRET, or the one generated in DATA_DIR). */
   readonly jwtSecret: string;
+  /** The front end's origin (APP_URL): where links in e-mails point. */
+  readonly appUrl: string;
   /** Signs attestations as the issuer at this URL. */
   readonly attestationIssuer: AttestationIssuer;
   readonly loaders: Loaders;
-  /** Who is asking from where, for the budget of secret-checking operations (see `spendAuthBudget`). */
-  readonly authBudget: { readonly address: string; readonly perMinute: number };
+  /** Who is asking from where, for the budget of secret-checking operations (see `spendAuthBudget`), and where it is counted. */
+  readonly authBudget: { readonly address: string; readonly perMinute: number; readonly store: AuthBudgetStore };
   /** Tells the response cache this process wrote to the public catalogue (see `catalogueChanged`). */
   readonly onCatalogueCommit: () => void;
   /**
@@ -48,6 +51,10 @@ export interface Context {
    * the client reads its own write at once (other processes learn of it by notification).
    */
   catalogueChanged(): void;
+  /** This process's outbox senders (e-mail, webhooks), woken when a mutation that wrote to their channel commits. */
+  readonly outbox: { wake(channel: string): void };
+  /** A service queued messages on this channel (see `queueMail`): the sender looks at once after commit. */
+  outboxWritten(channel: string): void;
   /** Called by `runMutation` once the mutation's work has committed. */
   mutationCommitted(): void;
   /**
@@ -57,7 +64,7 @@ export interface Context {
   grants(): Promise<readonly Grant[]>;
 }
 
-export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'catalogueChanged' | 'mutationCommitted'>): Context {
+export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'catalogueChanged' | 'outboxWritten' | 'mutationCommitted'>): Context {
   const accountLoaders = createAccountLoaders(fields.db);
   const { userId } = fields.viewer;
   const grants = () => (userId === null ? Promise.resolve([]) : accountLoaders.grantsByUser.load(userId));
@@ -72,9 +79,15 @@ export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'cata
   const catalogueChanged = () => {
     changed = true;
   };
+  const written = new Set<string>();
+  const outboxWritten = (channel: string) => {
+    written.add(channel);
+  };
   const mutationCommitted = () => {
     if (changed) fields.onCatalogueCommit();
     changed = false;
+    for (const channel of written) fields.outbox.wake(channel);
+    written.clear();
   };
-  return { ...fields, loaders, grants, catalogueChanged, mutationCommitted };
+  return { ...fields, loaders, grants, catalogueChanged, outboxWritten, mutationCommitted };
 }

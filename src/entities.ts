@@ -1,3 +1,4 @@
+import { AccountToken } from './accounts/account-token.entity';
 import { ApiClient } from './accounts/api-client.entity';
 import { AuditEntry } from './accounts/audit-entry.entity';
 import { LoginThrottle } from './accounts/login-throttle.entity';
@@ -15,6 +16,7 @@ import { Review } from './review/review.entity';
 import { TrainingRevision } from './review/training-revision.entity';
 import { FaqEntry } from './content/faq-entry.entity';
 import { TourStep } from './content/tour-step.entity';
+import { OutboxMessage } from './outbox/outbox-message.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
 export const entities = [
@@ -27,6 +29,7 @@ export const entities = [
   TourStep,
   User,
   RefreshToken,
+  AccountToken,
   RoleGrant,
   ApiClient,
   AuditEntry,
@@ -35,4 +38,5 @@ export const entities = [
   Review,
   Enrolment,
   Attestation,
+  OutboxMessage,
 ];

@@ -73,3 +73,12 @@ export class ProfileChanges {
   @AgentFunctions()
   functions?: string[] | null;
 }
+
+@InputType({ description: 'Absent fields stay as they are.' })
+export class NotificationPreferencesInput {
+  @Field(() => Boolean, { nullable: true })
+  reviewDecisions?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  newSubmissions?: boolean | null;
+}

@@ -3,16 +3,20 @@ import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { runMutation } from '../graphql/run-mutation';
 import { AgentCategory } from '../catalogue/catalogue.enums';
-import { RegisterInput } from './account.inputs';
-import { AuthPayload, LogoutPayload, RoleGrantView, UserPayload } from './account.types';
-import { login, logout, refresh, register, updateProfile } from './account.service';
+import { NotificationPreferencesInput, RegisterInput } from './account.inputs';
+import { AuthPayload, LogoutPayload, NotificationPreferences, RoleGrantView, UserPayload } from './account.types';
+import { login, logout, refresh, register, updateNotificationPreferences, updateProfile } from './account.service';
 import { Role } from './accounts.enums';
 import { findUser, visibleEmail } from './user.service';
 import { User } from './user.entity';
 
 @Resolver(() => User)
 export class AccountResolver {
-  @Mutation(() => AuthPayload, { description: 'Creates an agent account; the employer follows from the e-mail domain.' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Creates an unverified agent account (the employer follows from the e-mail domain) and mails a verification link. ' +
+      'Answers without token or user, the same whether the address already had an account (whose owner is then warned by mail) or not.',
+  })
   register(@Ctx() ctx: Context, @Arg('input') input: RegisterInput): Promise<AuthPayload> {
     return runMutation(ctx, () => register(ctx, input));
   }
@@ -46,6 +50,17 @@ export class AccountResolver {
     @Arg('functions', () => [String], { nullable: true }) functions?: string[] | null,
   ): Promise<UserPayload> {
     return runMutation(ctx, () => updateProfile(ctx, ctx.viewer.userId!, { displayName, category, functions }));
+  }
+
+  @Authorized()
+  @Mutation(() => UserPayload)
+  updateNotificationPreferences(@Ctx() ctx: Context, @Arg('input') input: NotificationPreferencesInput): Promise<UserPayload> {
+    return runMutation(ctx, () => updateNotificationPreferences(ctx, input));
+  }
+
+  @FieldResolver(() => NotificationPreferences, { nullable: true, description: 'The owner’s own; null for anyone else.' })
+  notificationPreferences(@Root() user: User, @Ctx() ctx: Context): NotificationPreferences | null {
+    return ctx.viewer.userId === user.id ? { reviewDecisions: user.notifyReviewDecisions, newSubmissions: user.notifyNewSubmissions } : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Readable by the account’s owner, admins and HR correspondents of its employer; null otherwise.' })

@@ -1,33 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import { ACCESS_TOKEN_SECONDS, hashRefreshToken, newRefreshToken, REFRESH_TOKEN_DAYS, signAccessToken } from '../auth/tokens';
+import { hashOpaqueToken } from '../auth/tokens';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
 import { ConfigError } from '../config';
-import { DomainError } from '../graphql/errors';
+import { DomainError, invalidTransition } from '../graphql/errors';
 import { validateInput } from '../graphql/validation';
-import { ProfileChanges, RegisterInput } from './account.inputs';
-import { grantsOf } from './role.service';
+import { queueMail } from '../mail/mail';
+import { NotificationPreferencesInput, ProfileChanges, RegisterInput } from './account.inputs';
+import { accountExistsMail, verificationMail } from './account-mails';
+import { openSession, type Session } from './account-session';
+import { AccountTokenPurpose } from './account-token.entity';
+import { issueAccountToken, LINKS_PER_DAY, recentTokens, spendAccountToken, tooManyLinks } from './account-tokens';
 import { RefreshToken } from './refresh-token.entity';
-import { throttledAttempt } from './attempt-throttle';
+import { clearAttempts, countAttempt } from './attempt-throttle';
 import { spendAuthBudget } from './auth-budget';
 import { User } from './user.entity';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface Session {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user: User;
-}
 
 const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Adresse e-mail ou mot de passe incorrect.');
 const invalidToken = () => new DomainError('INVALID_TOKEN', 'Jeton de rafraîchissement invalide ou expiré : reconnectez-vous.', ['refreshToken']);
 
-function normaliseEmail(email: string): string {
+export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** The account under this (normalised) address with its password hash, which is never selected otherwise. */
+export function userWithPasswordHash(db: DataSource | EntityManager, where: { email: string } | { id: string }): Promise<User | null> {
+  const [column, value] = 'email' in where ? ['email', where.email] : ['id', where.id];
+  return db.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where(`u.${column} = :value`, { value }).getOne();
 }
 
 /** The partner whose e-mail domains include this address's domain (sub-domains included). */
@@ -35,27 +35,6 @@ async function employerOf(manager: EntityManager, email: string): Promise<Partne
   const domain = email.split('@')[1];
   const partners = await manager.find(Partner);
   return partners.find(partner => partner.emailDomains.some(owned => domain === owned || domain.endsWith(`.${owned}`))) ?? null;
-}
-
-/**
- * A new access token and refresh token. A refresh token family lives 30 days from sign-in: a
- * rotation passes the family's end on (`familyEnds`), it never extends it.
- */
-async function openSession(ctx: Context, manager: EntityManager, user: User, familyId: string = randomUUID(), familyEnds?: Date): Promise<Session> {
-  const refresh = newRefreshToken();
-  await manager.insert(RefreshToken, {
-    userId: user.id,
-    familyId,
-    tokenHash: refresh.hash,
-    expiresAt: familyEnds ?? new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS),
-    revokedAt: null,
-  });
-  return {
-    accessToken: signAccessToken(ctx.jwtSecret, user.id, await grantsOf(manager, user.id)),
-    refreshToken: refresh.token,
-    expiresIn: ACCESS_TOKEN_SECONDS,
-    user,
-  };
 }
 
 export async function updateProfile(ctx: Context, userId: string, input: ProfileChanges): Promise<{ user: User }> {
@@ -70,10 +49,21 @@ export async function updateProfile(ctx: Context, userId: string, input: Profile
   });
 }
 
+export async function updateNotificationPreferences(ctx: Context, input: NotificationPreferencesInput): Promise<{ user: User }> {
+  return ctx.db.transaction(async manager => {
+    const changes = {
+      ...(input.reviewDecisions != null && { notifyReviewDecisions: input.reviewDecisions }),
+      ...(input.newSubmissions != null && { notifyNewSubmissions: input.newSubmissions }),
+    };
+    if (Object.keys(changes).length > 0) await manager.update(User, { id: ctx.viewer.userId! }, changes);
+    return { user: await manager.findOneByOrFail(User, { id: ctx.viewer.userId! }) };
+  });
+}
+
 /** ADMIN_EMAIL / ADMIN_PASSWORD: make sure this account exists and is an admin (idempotent, at start). */
 export async function ensureAdmin(manager: EntityManager, admin: { email: string; password: string }): Promise<void> {
   const email = normaliseEmail(admin.email);
-  let user = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+  let user = await userWithPasswordHash(manager, { email });
   // Whoever registered the address first must not become admin: an existing account is promoted
   // only when ADMIN_PASSWORD is its password.
   if (user && !(await verifyPassword(user.passwordHash, admin.password))) {
@@ -85,27 +75,35 @@ export async function ensureAdmin(manager: EntityManager, admin: { email: string
       .createQueryBuilder()
       .insert()
       .into(User)
-      .values({ email, passwordHash: await hashPassword(admin.password), displayName: 'Administrateur', employerId: employer?.id ?? null })
+      .values({ email, passwordHash: await hashPassword(admin.password), displayName: 'Administrateur', employerId: employer?.id ?? null, emailVerified: true })
       .orIgnore()
       .execute();
     user = await manager.findOneByOrFail(User, { email });
   }
+  // The operator who set ADMIN_EMAIL and ADMIN_PASSWORD vouches for the address.
+  await manager.update(User, { id: user.id }, { emailVerified: true });
   await manager.query(
     `INSERT INTO role_grant (user_id, role, partner_id) VALUES ($1, 'ADMIN', NULL) ON CONFLICT DO NOTHING`,
     [user.id],
   );
 }
 
-export async function register(ctx: Context, input: RegisterInput): Promise<Session> {
+/**
+ * Creates an unverified account and mails it a verification link. An address that already has an
+ * account gets a warning mail instead, and the caller the very same answer (no token, no user) after
+ * the same work (a hash, a transaction): `register` does not tell who has an account.
+ */
+export async function register(ctx: Context, input: RegisterInput): Promise<Record<string, never>> {
   await spendAuthBudget(ctx);
   const email = normaliseEmail(input.email);
   await validateInput(Object.assign(new RegisterInput(), input, { email }), ['input']);
   const passwordHash = await hashPassword(input.password);
-  return ctx.db.transaction(async manager => {
+  await ctx.db.transaction(async manager => {
     const employer = await employerOf(manager, email);
     if (!employer) {
       throw new DomainError('DOMAIN_NOT_ALLOWED', 'Cette adresse n’appartient à aucune administration partenaire de Mentor.', ['input', 'email']);
     }
+    const displayName = input.displayName.trim();
     const inserted = await manager
       .createQueryBuilder()
       .insert()
@@ -113,7 +111,7 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
       .values({
         email,
         passwordHash,
-        displayName: input.displayName.trim(),
+        displayName,
         employerId: employer.id,
         category: input.category ?? null,
         functions: (input.functions ?? []).map(entry => entry.trim().toLowerCase()),
@@ -121,29 +119,58 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Sess
       .orIgnore()
       .returning('id')
       .execute();
-    if (inserted.raw.length === 0) throw new DomainError('EMAIL_TAKEN', 'Un compte existe déjà pour cette adresse.', ['input', 'email']);
-    const user = await manager.findOneByOrFail(User, { id: inserted.raw[0].id });
-    return openSession(ctx, manager, user);
+    if (inserted.raw.length === 0) {
+      const owner = await manager.findOneByOrFail(User, { email });
+      await queueMail(ctx, manager, [accountExistsMail(ctx.appUrl, owner)]);
+      return;
+    }
+    const token = await issueAccountToken(manager, inserted.raw[0].id, AccountTokenPurpose.VERIFY_EMAIL);
+    await queueMail(ctx, manager, [verificationMail(ctx.appUrl, { email, displayName }, token)]);
+  });
+  return {};
+}
+
+/** The link mailed at registration: the mailbox is proven, and its owner signed in. */
+export async function verifyEmail(ctx: Context, token: string): Promise<Session> {
+  await spendAuthBudget(ctx);
+  return ctx.db.transaction(async manager => {
+    const userId = await spendAccountToken(manager, token, AccountTokenPurpose.VERIFY_EMAIL);
+    if (!userId) throw new DomainError('INVALID_TOKEN', 'Lien de confirmation invalide, expiré ou déjà utilisé : demandez-en un nouveau.', ['token']);
+    await manager.update(User, { id: userId }, { emailVerified: true });
+    return openSession(ctx, manager, await manager.findOneByOrFail(User, { id: userId }));
+  });
+}
+
+/** A new verification link for the signed-in, unverified account: one a minute, five a day. */
+export async function resendVerification(ctx: Context): Promise<{ sent: boolean }> {
+  return ctx.db.transaction(async manager => {
+    const user = await manager.findOneOrFail(User, { where: { id: ctx.viewer.userId! }, lock: { mode: 'pessimistic_write' } });
+    if (user.emailVerified) throw invalidTransition('Votre adresse e-mail est déjà confirmée.');
+    if (tooManyLinks(await recentTokens(manager, user.id, AccountTokenPurpose.VERIFY_EMAIL))) {
+      throw new DomainError('TOO_MANY_REQUESTS', `Un lien vient déjà de vous être envoyé : au plus un par minute et ${LINKS_PER_DAY} par jour.`);
+    }
+    const token = await issueAccountToken(manager, user.id, AccountTokenPurpose.VERIFY_EMAIL);
+    await queueMail(ctx, manager, [verificationMail(ctx.appUrl, user, token)]);
+    return { sent: true };
   });
 }
 
 /**
- * Unknown addresses are counted too and a decoy hash is verified, so neither the answer, nor the
- * lockout, nor the time tells whether an account exists (see `throttledAttempt`).
+ * The attempt is counted before the password is checked (see `countAttempt`), and the hash is
+ * checked outside any transaction. Unknown addresses are counted too and a decoy hash is verified,
+ * so neither the answer, nor the lockout, nor the time tells whether an account exists.
  */
 export async function login(ctx: Context, rawEmail: string, password: string): Promise<Session> {
   await spendAuthBudget(ctx);
   const email = normaliseEmail(rawEmail);
-  const outcome = await ctx.db.transaction(manager =>
-    // An address is its own key (as before client ids shared the throttle): counts in progress carry over.
-    throttledAttempt(manager, email, async () => {
-      const user = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
-      if (!user) await verifyPassword(null, password);
-      return user && (await verifyPassword(user.passwordHash, password)) ? openSession(ctx, manager, user) : null;
-    }),
-  );
-  if (outcome === 'invalid') throw invalidCredentials();
-  return outcome;
+  await countAttempt(ctx.db, email);
+  const user = await userWithPasswordHash(ctx.db, { email });
+  const valid = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !valid) throw invalidCredentials();
+  return ctx.db.transaction(async manager => {
+    await clearAttempts(manager, email);
+    return openSession(ctx, manager, user);
+  });
 }
 
 /**
@@ -156,7 +183,7 @@ export async function refresh(ctx: Context, token: string): Promise<Session> {
       .getRepository(RefreshToken)
       .createQueryBuilder('r')
       .setLock('pessimistic_write')
-      .where('r.token_hash = :hash', { hash: hashRefreshToken(token) })
+      .where('r.token_hash = :hash', { hash: hashOpaqueToken(token) })
       .getOne();
     if (!stored || stored.expiresAt <= new Date()) return null;
     if (stored.revokedAt) {
@@ -173,7 +200,7 @@ export async function refresh(ctx: Context, token: string): Promise<Session> {
 
 export async function logout(ctx: Context, token: string): Promise<{ loggedOut: boolean }> {
   await ctx.db.transaction(manager =>
-    manager.query('UPDATE refresh_token SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashRefreshToken(token)]),
+    manager.query('UPDATE refresh_token SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashOpaqueToken(token)]),
   );
   return { loggedOut: true };
 }

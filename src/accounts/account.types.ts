@@ -25,6 +25,36 @@ export class AuthPayload {
 }
 
 @ObjectType()
+export class ResendVerificationPayload {
+  @Field(() => Boolean, { nullable: true, description: 'True once a new link is on its way (the previous one no longer works).' })
+  sent?: boolean | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@ObjectType()
+export class RequestPasswordResetPayload {
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Always true: whether the address has an account is not told. When it has, a link valid one hour is mailed (at most one a minute).',
+  })
+  requested?: boolean | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@ObjectType({ description: 'E-mails a user may turn off; the others (enrolments, sessions, attestations, account security) always go.' })
+export class NotificationPreferences {
+  @Field({ description: 'Editors: a committee decided on one of their trainings.' })
+  reviewDecisions: boolean;
+
+  @Field({ description: 'Committee members: a training was submitted to their committee.' })
+  newSubmissions: boolean;
+}
+
+@ObjectType()
 export class LogoutPayload {
   @Field(() => Boolean, { nullable: true, description: 'True once the refresh token no longer works (also when it already did not).' })
   loggedOut?: boolean | null;

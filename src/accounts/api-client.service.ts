@@ -8,7 +8,7 @@ import { toGlobalId } from '../graphql/global-id';
 import type { ApiClientInfo } from './account.types';
 import { ApiClient } from './api-client.entity';
 import { recordAudit } from './audit.service';
-import { throttledAttempt } from './attempt-throttle';
+import { clearAttempts, countAttempt } from './attempt-throttle';
 import { spendAuthBudget } from './auth-budget';
 
 export const API_SCOPES = ['catalogue:write', 'enrolments:complete', 'hr:read', 'webhooks:manage'] as const;
@@ -62,16 +62,15 @@ export async function revokeApiClient(ctx: Context, clientId: string) {
  */
 export async function issueClientToken(ctx: Context, clientId: string, clientSecret: string) {
   await spendAuthBudget(ctx);
-  const outcome = await ctx.db.transaction(manager =>
-    throttledAttempt(manager, `client:${clientId}`, async () => {
-      const client = await manager.getRepository(ApiClient).createQueryBuilder('c').addSelect('c.secretHash').where('c.client_id = :clientId', { clientId }).getOne();
-      const valid = await verifyPassword(client?.secretHash ?? null, clientSecret);
-      return client && valid && !client.revokedAt ? client : null;
-    }),
-  );
-  if (outcome === 'invalid') throw new DomainError('INVALID_CREDENTIALS', 'Identifiants de client invalides ou révoqués.');
+  const key = `client:${clientId}`;
+  await countAttempt(ctx.db, key);
+  const client = await ctx.db.getRepository(ApiClient).createQueryBuilder('c').addSelect('c.secretHash').where('c.client_id = :clientId', { clientId }).getOne();
+  // Outside any transaction: no lock or connection is held while the hash is computed.
+  const valid = await verifyPassword(client?.secretHash ?? null, clientSecret);
+  if (!client || !valid || client.revokedAt) throw new DomainError('INVALID_CREDENTIALS', 'Identifiants de client invalides ou révoqués.');
+  await clearAttempts(ctx.db, key);
   return {
-    accessToken: signClientToken(ctx.jwtSecret, { id: outcome.id, partnerId: outcome.partnerId, scopes: outcome.scopes }),
+    accessToken: signClientToken(ctx.jwtSecret, { id: client.id, partnerId: client.partnerId, scopes: client.scopes }),
     expiresIn: ACCESS_TOKEN_SECONDS,
   };
 }

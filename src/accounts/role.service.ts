@@ -43,6 +43,9 @@ async function resolveTarget(manager: EntityManager, userGlobalId: string, role:
 export async function grantRole(ctx: Context, userId: string, role: Role, partner: string | null | undefined): Promise<{ user: User }> {
   return ctx.db.transaction(async manager => {
     const target = await resolveTarget(manager, userId, role, partner);
+    if (!target.user.emailVerified) {
+      throw new DomainError('EMAIL_NOT_VERIFIED', 'Ce compte n’a pas confirmé son adresse e-mail : aucun rôle ne peut lui être attribué.', ['userId']);
+    }
     const inserted = await manager
       .createQueryBuilder()
       .insert()

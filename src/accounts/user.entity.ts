@@ -34,4 +34,19 @@ export class User extends TimestampedNode {
   @Field(() => [String])
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   functions: string[];
+
+  /**
+   * Whether the owner proved the mailbox (`verifyEmail`). Until then the account may browse, not
+   * enrol, receive no role, and does not count for its employer. Accounts older than the check start false.
+   */
+  @Field({ description: 'True once the owner followed the link mailed at registration (`verifyEmail`).' })
+  @Column({ type: 'boolean', default: false })
+  emailVerified: boolean;
+
+  /** Optional e-mails (see NotificationPreferences); the others always go. */
+  @Column({ type: 'boolean', default: true })
+  notifyReviewDecisions: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  notifyNewSubmissions: boolean;
 }

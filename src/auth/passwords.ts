@@ -1,8 +1,52 @@
+import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
+import { DomainError } from '../graphql/errors';
+
+/** Hashes computed at once per process: argon2 runs on libuv's threads (4 by default), one core each. */
+export const HASHING_SLOTS = Math.max(2, Math.min(availableParallelism(), 4));
+/** How long a caller may wait for a slot before being told to come back, and how many may wait. */
+export const HASHING_WAIT_MS = 2_000;
+const MAX_WAITING = HASHING_SLOTS * 8;
+
+let busy = 0;
+const waiting: (() => void)[] = [];
+
+const tooBusy = () => new DomainError('TOO_MANY_REQUESTS', 'Le service de connexion est très sollicité : réessayez dans quelques secondes.');
+
+/**
+ * Runs a hash computation with at most HASHING_SLOTS at once: past a short wait (or a full
+ * queue) the caller gets TOO_MANY_REQUESTS rather than queueing behind a flood of sign-ins.
+ */
+async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (busy >= HASHING_SLOTS) {
+    if (waiting.length >= MAX_WAITING) throw tooBusy();
+    await new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiting.splice(waiting.indexOf(turn), 1);
+        reject(tooBusy());
+      }, HASHING_WAIT_MS);
+      waiting.push(turn);
+    });
+  } else {
+    busy += 1;
+  }
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, or is freed.
+    const next = waiting.shift();
+    if (next) next();
+    else busy -= 1;
+  }
+}
 
 /** argon2id with the library's defaults (64 MiB, 3 passes): OWASP's recommended family. */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return inHashingSlot(() => argon2.hash(password, { type: argon2.argon2id }));
 }
 
 // Verified when the e-mail is unknown, so that both failures take the same time.
@@ -10,8 +54,9 @@ let decoy: Promise<string> | null = null;
 
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
   if (hash === null) {
-    await argon2.verify(await (decoy ??= hashPassword('decoy password for unknown accounts')), password);
+    const decoyHash = await (decoy ??= argon2.hash('decoy password for unknown accounts', { type: argon2.argon2id }));
+    await inHashingSlot(() => argon2.verify(decoyHash, password));
     return false;
   }
-  return argon2.verify(hash, password);
+  return inHashingSlot(() => argon2.verify(hash, password));
 }

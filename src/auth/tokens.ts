@@ -58,12 +58,12 @@ export function verifyAccessToken(secret: string, token: string): Viewer | null 
   }
 }
 
-/** An opaque refresh token and the hash under which it is stored. */
-export function newRefreshToken(): { token: string; hash: string } {
+/** An opaque token (a refresh token, a link's token: 256 random bits) and the hash under which it is stored. */
+export function newOpaqueToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashRefreshToken(token) };
+  return { token, hash: hashOpaqueToken(token) };
 }
 
-export function hashRefreshToken(token: string): string {
+export function hashOpaqueToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }

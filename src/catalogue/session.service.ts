@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../accounts/audit.service';
 import type { Grant } from '../auth/viewer';
 import type { Context } from '../context';
-import { cancelActiveEnrolments, promoteWaitlisted, seatsTaken } from '../enrolment/enrolment.service';
+import { cancelActiveEnrolments, notifySessionChanged, promoteWaitlisted, seatsTaken } from '../enrolment/enrolment.service';
 import { DomainError, invalidTransition } from '../graphql/errors';
 import { localIdOf, toGlobalId } from '../graphql/global-id';
 import { Refusals, validateInput } from '../graphql/validation';
@@ -103,7 +103,9 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
     const location = input.location === undefined ? session.location : input.location?.trim() || null;
     await manager.update(TrainingSession, { id: session.id }, { ...schedule, capacity, location });
     // Seats added (or no limit any more): the agents waiting get them, first come first served.
-    await promoteWaitlisted(manager, session.id, capacity);
+    await promoteWaitlisted(ctx, manager, session.id, capacity);
+    const moved = schedule.startsAt.getTime() !== session.startsAt.getTime() || schedule.endsAt.getTime() !== session.endsAt.getTime();
+    if (moved || location !== session.location) await notifySessionChanged(ctx, manager, session.id);
     return { session: await manager.findOneByOrFail(TrainingSession, { id: session.id }) };
   });
 }
@@ -115,7 +117,7 @@ export async function cancelSession(ctx: Context, globalId: string): Promise<{ s
     ctx.catalogueChanged();
     const session = await lockSessionForEditing(manager, grants, globalId);
     await manager.update(TrainingSession, { id: session.id }, { cancelled: true, cancelledAt: () => 'now()' });
-    const cancelledEnrolments = await cancelActiveEnrolments(manager, session.id);
+    const cancelledEnrolments = await cancelActiveEnrolments(ctx, manager, session.id);
     await recordAudit(ctx, manager, 'SESSION_CANCELLED', toGlobalId('TrainingSession', session.id), { cancelledEnrolments });
     return { session: await manager.findOneByOrFail(TrainingSession, { id: session.id }) };
   });

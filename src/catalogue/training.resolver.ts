@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, Info, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { perPageItem } from '../graphql/complexity';
+import { connectionCost } from '../graphql/complexity';
+import { catalogueReads } from './catalogue-cost';
 import { selectedFields, selectsField } from '../graphql/selection';
 import { Training } from './training.entity';
 import { findTrainingBySlug, listTrainings } from './training.service';
@@ -31,7 +32,7 @@ class TrainingsArgs {
 
 @Resolver(() => Training)
 export class TrainingResolver {
-  @Query(() => TrainingConnection, { description: 'The catalogue, as the caller may see it.', complexity: perPageItem })
+  @Query(() => TrainingConnection, { description: 'The catalogue, as the caller may see it.', complexity: connectionCost(catalogueReads) })
   trainings(@Ctx() ctx: Context, @Args() args: TrainingsArgs, @Info() info: GraphQLResolveInfo): Promise<TrainingConnection> {
     return listTrainings(ctx, { ...args, withTotal: selectsField(info, 'totalCount'), fields: selectedFields(info, ['edges', 'node']) });
   }

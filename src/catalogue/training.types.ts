@@ -24,7 +24,8 @@ export class AudienceRule {
 export class TrainingConnection extends ConnectionType(Training, 'Training') {
   computeFacets: () => Promise<TrainingFacets>;
 
-  @Field(() => TrainingFacets, { description: 'Counts per filter value, computed only when asked for.' })
+  // Priced by the list that computes them (`catalogueReads`), once: their lists are one statement's rows.
+  @Field(() => TrainingFacets, { description: 'Counts per filter value, computed only when asked for.', complexity: () => 0 })
   get facets(): Promise<TrainingFacets> {
     return this.computeFacets();
   }

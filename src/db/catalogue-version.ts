@@ -74,7 +74,7 @@ export class ListenedCatalogueVersion implements CatalogueVersionSource {
     const client = this.client;
     if (!client) return;
     try {
-      countStatement();
+      countStatement({ text: VERSION_QUERY, values: [] });
       const { rows } = await client.query<{ version: string }>(VERSION_QUERY);
       this.raise(client, rows[0].version.split(':')[1]);
     } catch (error) {

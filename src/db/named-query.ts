@@ -43,7 +43,7 @@ export async function preparedQuery<T extends QueryResultRow>(db: DataSource, te
     if (prepared.size >= MAX_PREPARED) return db.query(text, values);
     prepared.add(name);
   }
-  countStatement();
+  countStatement({ text, values });
   const result = await pool.query<T>({ name, text, values });
   return result.rows;
 }

@@ -8,6 +8,28 @@ interface StatementTally {
 
 const currentTally = new AsyncLocalStorage<StatementTally>();
 
+/** A statement as sent to PostgreSQL: its text and positional values. */
+export interface SentStatement {
+  text: string;
+  values: readonly unknown[];
+}
+
+const watchers = new Set<(statement: SentStatement) => void>();
+
+/**
+ * Shows `watcher` every statement sent for a request (those `countStatements` counts), until the
+ * returned function is called: how the cost model's test reads back what an operation ran, to
+ * measure its database time.
+ */
+export function watchStatements(watcher: (statement: SentStatement) => void): () => void {
+  watchers.add(watcher);
+  return () => watchers.delete(watcher);
+}
+
+function sent(statement: SentStatement): void {
+  if (currentTally.getStore()) for (const watcher of watchers) watcher(statement);
+}
+
 /** Runs `work` while counting the SQL statements it sends, across loaders and nested resolvers. */
 export function countStatements<T>(work: (tally: StatementTally) => T): T {
   const tally = { count: 0 };
@@ -15,18 +37,20 @@ export function countStatements<T>(work: (tally: StatementTally) => T): T {
 }
 
 /** Counts a statement sent outside TypeORM (prepared statements go straight to the pool). */
-export function countStatement(): void {
+export function countStatement(statement: SentStatement): void {
   const tally = currentTally.getStore();
   if (tally) tally.count += 1;
+  sent(statement);
 }
 
 /** TypeORM logger: counts every statement for the current request and sends SQL to pino at debug level. */
 export class StatementCountingLogger implements TypeOrmLogger {
   constructor(private readonly pino: Logger) {}
 
-  logQuery(query: string): void {
+  logQuery(query: string, parameters?: unknown[] | object): void {
     const tally = currentTally.getStore();
     if (tally) tally.count += 1;
+    sent({ text: query, values: Array.isArray(parameters) ? parameters : [] });
     this.pino.debug({ sql: query }, 'sql');
   }
 

@@ -34,6 +34,7 @@ export async function loadDemoEnrolments(manager: EntityManager): Promise<number
         email: `agent.demo${index + 1}@agriculture.gouv.fr`,
         passwordHash,
         displayName: `Agent de démonstration ${index + 1}`,
+        emailVerified: true,
         employerId: employer.id,
         category: [AgentCategory.A, AgentCategory.B, AgentCategory.C][index % 3],
         functions: [],

@@ -6,7 +6,9 @@ import { Partner } from '../catalogue/partner.entity';
 import type { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
 import { DomainError } from '../graphql/errors';
+import { queueMail } from '../mail/mail';
 import { newAttestationCode } from './attestation-code';
+import { attestationMail } from './enrolment-mails';
 import { signCredential } from './attestation-credential';
 import { Attestation } from './attestation.entity';
 import { EnrolmentStatus } from './enrolment.enums';
@@ -45,7 +47,9 @@ async function issueAttestation(ctx: Context, manager: EntityManager, enrolment:
     issuedAt,
     credential,
   });
-  return manager.save(attestation);
+  await manager.save(attestation);
+  await queueMail(ctx, manager, [attestationMail(ctx.appUrl, holder, attestation)]);
+  return attestation;
 }
 
 /**

@@ -4,6 +4,8 @@ import type { TrainingSheet } from '../catalogue/training-sheet';
 
 /** What the audience rule looks at in an agent's profile. */
 export interface AgentProfile {
+  /** An account counts as its employer's agent only once it proved its mailbox. */
+  emailVerified: boolean;
   employerId: string | null;
   category: AgentCategory | null;
   functions: string[];
@@ -27,6 +29,8 @@ const CATEGORY_LABELS: Record<AgentCategory, string> = {
   [AgentCategory.OTHER]: 'd’autres statuts',
 };
 
+export const UNVERIFIED_REASON = 'Confirmez d’abord votre adresse e-mail avec le lien reçu à l’inscription (ou demandez-en un nouveau).';
+
 /** "a", "a ou b", "a, b ou c". */
 function alternatives(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ou ${items[items.length - 1]}`;
@@ -36,10 +40,12 @@ type AudienceRule = Pick<TrainingSheet, 'audiencePartnerIds' | 'audienceCategori
 
 /**
  * The audience rule against an agent's profile: employer among the partners, category among the
- * categories, one of the functions; an empty list does not restrict. Reasons say what is missing.
+ * categories, one of the functions; an empty list does not restrict. An unverified account is
+ * eligible to nothing. Reasons say what is missing.
  */
 export function eligibilityOf(rule: AudienceRule, agent: AgentProfile, partnerName: (id: string) => string): Eligibility {
   const reasons: string[] = [];
+  if (!agent.emailVerified) reasons.push(UNVERIFIED_REASON);
   if (rule.audiencePartnerIds.length > 0 && (agent.employerId === null || !rule.audiencePartnerIds.includes(agent.employerId))) {
     reasons.push(`Réservée aux agents de : ${alternatives(rule.audiencePartnerIds.map(partnerName))}.`);
   }

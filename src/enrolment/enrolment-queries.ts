@@ -5,7 +5,7 @@ import { decodeCursor, pageSize, toPage } from '../graphql/pagination';
 import { eligibilityOf, type Eligibility } from './eligibility';
 import { EnrolmentStatus } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
-import { mayReadEnrolment } from './enrolment-rights';
+import { enrolmentParties, mayReadEnrolment } from './enrolment-rights';
 import { EnrolmentConnection } from './enrolment.types';
 
 /** `node(id)` for an enrolment: its owner, the training's editors, HR correspondents of the owner's employer, admins. */
@@ -19,7 +19,7 @@ export async function findReadableEnrolment(ctx: Context, id: string): Promise<E
     ctx.loaders.userById.load(enrolment.userId),
     ctx.grants(),
   ]);
-  return mayReadEnrolment(ctx.viewer, grants, { userId: enrolment.userId, employerId: owner!.employerId, partnerId: training!.partnerId }) ? enrolment : null;
+  return mayReadEnrolment(ctx.viewer, grants, enrolmentParties(owner!, training!.partnerId)) ? enrolment : null;
 }
 
 export interface EnrolmentListArgs {

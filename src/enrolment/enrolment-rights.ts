@@ -9,6 +9,11 @@ export interface EnrolmentParties {
   partnerId: string;
 }
 
+/** The parties of an enrolment: the owner's employer counts once the owner proved the mailbox. */
+export function enrolmentParties(owner: { id: string; employerId: string | null; emailVerified: boolean }, partnerId: string): EnrolmentParties {
+  return { userId: owner.id, employerId: owner.emailVerified ? owner.employerId : null, partnerId };
+}
+
 /** Its owner, the training's editors, HR correspondents of the owner's employer, admins: nobody else. */
 export function mayReadEnrolment(viewer: Viewer, grants: readonly Grant[], parties: EnrolmentParties): boolean {
   if (viewer.userId === parties.userId || mayEdit(grants, parties.partnerId)) return true;

@@ -10,10 +10,12 @@ import { DomainError } from '../graphql/errors';
 import { localIdOf } from '../graphql/global-id';
 import { hydrate, selectColumns } from '../db/hydrate';
 import { preparedQuery } from '../db/named-query';
-import { eligibilityOf } from './eligibility';
+import { MAIL_CHANNEL } from '../mail/mail';
+import { eligibilityOf, UNVERIFIED_REASON } from './eligibility';
+import { enrolmentMail, notifyEnrolments, POSITION_PLACEHOLDER } from './enrolment-mails';
 import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
-import { mayCancelEnrolment, mayReadEnrolment, type EnrolmentParties } from './enrolment-rights';
+import { enrolmentParties, mayCancelEnrolment, mayReadEnrolment, type EnrolmentParties } from './enrolment-rights';
 
 const UNLIMITED = 2 ** 31 - 1;
 /** An agent holds one of these per session at most: enrolling again returns it. */
@@ -29,23 +31,33 @@ export async function seatsTaken(manager: EntityManager, sessionId: string): Pro
   return taken;
 }
 
-/** A cancelled session frees everyone in it: seats and places in line alike. Returns how many. */
-export async function cancelActiveEnrolments(manager: EntityManager, sessionId: string): Promise<number> {
-  const [, cancelled]: [unknown, number] = await manager.query(
+/** A cancelled session frees everyone in it, seats and places in line alike, and tells them. Returns how many. */
+export async function cancelActiveEnrolments(ctx: Context, manager: EntityManager, sessionId: string): Promise<number> {
+  const [cancelled]: [{ id: string }[], number] = await manager.query(
     `UPDATE enrolment SET status = $2, waitlist_position = NULL, cancelled_at = now(), updated_at = now()
      WHERE session_id = $1 AND status = ANY($3::enrolment_status_enum[]) RETURNING id`,
     [sessionId, EnrolmentStatus.CANCELLED, ACTIVE_ENROLMENT_STATUSES],
   );
-  return cancelled;
+  await notifyEnrolments(ctx, manager, 'SESSION_CANCELLED', cancelled.map(row => row.id));
+  return cancelled.length;
+}
+
+/** Everyone holding a seat or a place in line learns that the session's dates or place changed. */
+export async function notifySessionChanged(ctx: Context, manager: EntityManager, sessionId: string): Promise<void> {
+  const active: { id: string }[] = await manager.query(`SELECT id FROM enrolment WHERE session_id = $1 AND status = ANY($2::enrolment_status_enum[])`, [
+    sessionId,
+    ACTIVE_ENROLMENT_STATUSES,
+  ]);
+  await notifyEnrolments(ctx, manager, 'SESSION_CHANGED', active.map(row => row.id));
 }
 
 /**
- * Gives free seats to the agents waiting, in arrival order, and renumbers the line from 1. The
- * caller holds the session's row lock. `capacity` null: everyone waiting gets a seat.
+ * Gives free seats to the agents waiting, in arrival order, renumbers the line from 1, and tells
+ * those promoted. The caller holds the session's row lock. `capacity` null: everyone waiting gets a seat.
  */
-export async function promoteWaitlisted(manager: EntityManager, sessionId: string, capacity: number | null): Promise<void> {
+export async function promoteWaitlisted(ctx: Context, manager: EntityManager, sessionId: string, capacity: number | null): Promise<void> {
   const free = capacity === null ? UNLIMITED : Math.max(capacity - (await seatsTaken(manager, sessionId)), 0);
-  await manager.query(
+  const [updated]: [{ id: string; status: EnrolmentStatus }[], number] = await manager.query(
     `WITH line AS (
        SELECT id, row_number() OVER (ORDER BY waitlist_position, enrolled_at, id) AS place
        FROM enrolment WHERE session_id = $1 AND status = 'WAITLISTED'
@@ -54,9 +66,12 @@ export async function promoteWaitlisted(manager: EntityManager, sessionId: strin
        status = CASE WHEN line.place <= $2 THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum,
        waitlist_position = CASE WHEN line.place <= $2 THEN NULL ELSE line.place - $2 END,
        updated_at = now()
-     FROM line WHERE e.id = line.id`,
+     FROM line WHERE e.id = line.id
+     RETURNING e.id, e.status`,
     [sessionId, free],
   );
+  const promoted = updated.filter(row => row.status === EnrolmentStatus.CONFIRMED).map(row => row.id);
+  await notifyEnrolments(ctx, manager, 'PROMOTED', promoted);
 }
 
 /** The session, locked: every change to its seats (enrolments, cancellations, capacity) takes this lock first. */
@@ -89,6 +104,7 @@ function heldEnrolment(manager: EntityManager, sessionId: string, userId: string
   return manager.findOneBy(Enrolment, { sessionId, userId, status: In(HELD_STATUSES) });
 }
 
+export const emailNotVerified = () => new DomainError('EMAIL_NOT_VERIFIED', UNVERIFIED_REASON);
 const sessionNotFound = () => new DomainError('NOT_FOUND', 'Session introuvable.', ['sessionId']);
 
 /**
@@ -108,10 +124,11 @@ export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ en
   // The profile is the agent's own: it decides eligibility, not seats.
   const [agent, session] = await Promise.all([ctx.loaders.userById.load(userId), sessionWithTraining(ctx.db.manager, sessionId, { lock: false })]);
   if (!agent || !session) throw sessionNotFound();
+  if (!agent.emailVerified) throw emailNotVerified();
   const training = session.training!;
   const open = training.status === TrainingStatus.PUBLISHED && closedBecause(training, session) === null;
   if (open && eligibilityOf(training, agent, id => id).eligible) {
-    const enrolment = await takePlace(ctx, userId, sessionId);
+    const enrolment = await takePlace(ctx, agent, session);
     if (enrolment) return { enrolment };
   }
   return enrolUnderLock(ctx, sessionId, agent);
@@ -120,26 +137,42 @@ export async function enrol(ctx: Context, sessionGlobalId: string): Promise<{ en
 /**
  * One statement: locks the session if it is still open (not cancelled, training published, window
  * open), takes a seat if one is left or the next place in line (the line is kept dense, 1..n, so
- * that is its length + 1), unless the agent already holds something there. Null when it did not.
+ * that is its length + 1), unless the agent already holds something there, and queues the e-mail
+ * that says which (composed beforehand for both cases, from the session as read: the statement
+ * does nothing if it has changed since). Null when it did not.
  */
-async function takePlace(ctx: Context, userId: string, sessionId: string): Promise<Enrolment | null> {
+async function takePlace(ctx: Context, agent: User, session: TrainingSession): Promise<Enrolment | null> {
+  const { title, slug } = session.training!;
+  const facts = { email: agent.email, displayName: agent.displayName, title, slug, ...session, waitlistPosition: null };
+  const confirmed = enrolmentMail(ctx.appUrl, 'CONFIRMED', facts);
+  const waitlisted = enrolmentMail(ctx.appUrl, 'WAITLISTED', facts);
   const rows: Record<string, unknown>[] = await preparedQuery(
     ctx.db,
     `WITH locked AS (
        SELECT s.id, s.capacity IS NULL OR s.seats_taken < s.capacity AS confirmed, s.waitlist_length
        FROM training_session s JOIN training t ON t.id = s.training_id
        WHERE s.id = $2 AND NOT s.cancelled AND t.status = 'PUBLISHED' AND s.enrolment_opens_at <= now() AND s.enrolment_closes_at > now()
+         -- The mails say what was read: a session moved since then is left to enrolUnderLock.
+         AND s.starts_at = $6 AND s.ends_at = $7 AND s.location IS NOT DISTINCT FROM $8 AND t.title = $9 AND t.slug = $10
        FOR UPDATE OF s
+     ), taken AS (
+       INSERT INTO enrolment (user_id, session_id, status, waitlist_position)
+       SELECT $1, id, CASE WHEN confirmed THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum, CASE WHEN confirmed THEN NULL ELSE waitlist_length + 1 END
+       FROM locked
+       WHERE NOT EXISTS (SELECT 1 FROM enrolment WHERE session_id = $2 AND user_id = $1 AND status = ANY($3::enrolment_status_enum[]))
+       ON CONFLICT DO NOTHING
+       RETURNING ${selectColumns(ctx.db, Enrolment, 'enrolment')}
+     ), mailed AS (
+       INSERT INTO outbox_message (channel, payload)
+       SELECT '${MAIL_CHANNEL}', CASE WHEN status = 'CONFIRMED' THEN $4::jsonb ELSE replace($5::text, '${POSITION_PLACEHOLDER}', waitlist_position::text)::jsonb END
+       FROM taken
      )
-     INSERT INTO enrolment (user_id, session_id, status, waitlist_position)
-     SELECT $1, id, CASE WHEN confirmed THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum, CASE WHEN confirmed THEN NULL ELSE waitlist_length + 1 END
-     FROM locked
-     WHERE NOT EXISTS (SELECT 1 FROM enrolment WHERE session_id = $2 AND user_id = $1 AND status = ANY($3::enrolment_status_enum[]))
-     ON CONFLICT DO NOTHING
-     RETURNING ${selectColumns(ctx.db, Enrolment, 'enrolment')}`,
-    [userId, sessionId, HELD_STATUSES],
+     SELECT * FROM taken`,
+    [agent.id, session.id, HELD_STATUSES, JSON.stringify(confirmed), JSON.stringify(waitlisted), session.startsAt, session.endsAt, session.location, title, slug],
   );
-  return rows.length === 0 ? null : hydrate(ctx.db, Enrolment, rows)[0];
+  if (rows.length === 0) return null;
+  ctx.outboxWritten(MAIL_CHANNEL);
+  return hydrate(ctx.db, Enrolment, rows)[0];
 }
 
 /** The same decision, in a transaction holding the session's lock: refusals, enrolling again, races lost. */
@@ -161,7 +194,9 @@ async function enrolUnderLock(ctx: Context, sessionId: string, agent: User): Pro
       status: confirmed ? EnrolmentStatus.CONFIRMED : EnrolmentStatus.WAITLISTED,
       waitlistPosition: confirmed ? null : session.waitlistLength + 1,
     });
-    return { enrolment: await manager.save(enrolment) };
+    await manager.save(enrolment);
+    await notifyEnrolments(ctx, manager, confirmed ? 'CONFIRMED' : 'WAITLISTED', [enrolment.id]);
+    return { enrolment };
   });
 }
 
@@ -192,7 +227,7 @@ export async function lockEnrolment(manager: EntityManager, globalId: string, re
   const enrolment = await manager.findOneOrFail(Enrolment, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   const training = await manager.findOneByOrFail(Training, { id: session.trainingId });
   const owner = await manager.findOneByOrFail(User, { id: enrolment.userId });
-  const parties = { userId: owner.id, employerId: owner.employerId, partnerId: training.partnerId };
+  const parties = enrolmentParties(owner, training.partnerId);
   if (!readable(parties)) throw notFound;
   return { enrolment, session, training, parties };
 }
@@ -207,7 +242,7 @@ export async function cancelEnrolment(ctx: Context, globalId: string): Promise<{
       throw new DomainError('INVALID_TRANSITION', `Inscription ${enrolment.status === EnrolmentStatus.COMPLETED ? 'terminée' : 'déjà annulée'} : elle ne s’annule plus.`);
     }
     await manager.update(Enrolment, { id: enrolment.id }, { status: EnrolmentStatus.CANCELLED, waitlistPosition: null, cancelledAt: () => 'now()' });
-    await promoteWaitlisted(manager, session.id, session.capacity);
+    await promoteWaitlisted(ctx, manager, session.id, session.capacity);
     return { enrolment: await manager.findOneByOrFail(Enrolment, { id: enrolment.id }) };
   });
 }

@@ -19,7 +19,8 @@ export type UserErrorCode =
   | 'NOT_ELIGIBLE'
   | 'ENROLMENT_CLOSED'
   | 'SESSION_CANCELLED'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'EMAIL_NOT_VERIFIED';
 
 /** A business refusal with a stable code; mutations turn it into `userErrors`. */
 export class DomainError extends Error {

@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { CostContext } from './complexity';
 
 /** The numbers are documented in the README; change both together. */
 export const LIMITS = {
@@ -34,9 +35,26 @@ function tooComplex(message: string, details: Record<string, number>): GraphQLEr
 }
 
 /**
- * Refuses operations whose estimated cost exceeds the limit: every field costs 1, and a connection
- * costs its items once per requested item (see `perPageItem`).
+ * The estimated cost of an operation: every field costs 1, a connection its items once per
+ * requested item plus what its list reads once (a search, `totalCount`, `facets`: see
+ * `connectionCost`), in units of 0.1 ms of database time, so that `maxCost` is about a second
+ * (calibrated in src/catalogue/catalogue-cost.ts). Throws a GraphQLError when it cannot be computed.
  */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string): number {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  const context: CostContext = { fragments };
+  return getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    context,
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+/** Refuses operations whose estimated cost (`operationCost`) exceeds the limit, before any resolver runs. */
 export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -47,13 +65,7 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
           if (variables.errors) return;
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: variables.coerced,
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-            });
+            cost = operationCost(schema, document, variables.coerced, request.operationName ?? undefined);
           } catch (error) {
             throw tooComplex(error instanceof Error ? error.message : String(error), {});
           }

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AdminResolver } from '../accounts/admin.resolver';
+import { CredentialsResolver } from '../accounts/credentials.resolver';
 import { authChecker } from '../auth/auth-checker';
 import { buildSchema } from 'type-graphql';
 import { ReferenceResolver } from '../catalogue/reference.resolver';
@@ -21,6 +22,7 @@ import { DateTimeScalar } from './scalars';
 export const resolvers = [
   NodeResolver,
   AccountResolver,
+  CredentialsResolver,
   AdminResolver,
   ReferenceResolver,
   TrainingResolver,

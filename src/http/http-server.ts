@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { AuthBudgetStore } from '../accounts/auth-budget-store';
 import { createContext, type AttestationIssuer, type Context, type RequestTrace } from '../context';
 import { migrationsApplied } from '../db/migrate';
 import { countStatements } from '../db/statement-counter';
@@ -25,6 +26,10 @@ export interface HttpServerDeps {
   /** Secret-checking operations per client address and minute, and how many proxies to trust for that address. */
   authRateLimitPerMinute: number;
   trustProxy: number;
+  /** Where that budget is counted: Redis or PostgreSQL, shared by every process either way. */
+  authBudgetStore: AuthBudgetStore;
+  outbox: Context['outbox'];
+  appUrl: string;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -87,7 +92,9 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
           jwtSecret: deps.jwtSecret,
           attestationIssuer: deps.attestationIssuer,
           onCatalogueCommit: () => deps.responseCache?.committed(),
-          authBudget: { address: clientAddressOf(req, deps.trustProxy), perMinute: deps.authRateLimitPerMinute },
+          outbox: deps.outbox,
+          appUrl: deps.appUrl,
+          authBudget: { address: clientAddressOf(req, deps.trustProxy), perMinute: deps.authRateLimitPerMinute, store: deps.authBudgetStore },
         }),
     });
   }

@@ -4,7 +4,8 @@ import { Role } from '../accounts/accounts.enums';
 import { TrainingPayload } from '../catalogue/training.types';
 import { TrainingConnection } from '../catalogue/training.types';
 import type { Context } from '../context';
-import { perPageItem } from '../graphql/complexity';
+import { catalogueReads } from '../catalogue/catalogue-cost';
+import { connectionCost } from '../graphql/complexity';
 import { selectsField } from '../graphql/selection';
 import { runMutation } from '../graphql/run-mutation';
 import { Committee } from './review.enums';
@@ -31,7 +32,7 @@ export class ReviewResolver {
   }
 
   @Authorized(Role.EDITORIAL_COMMITTEE, Role.TECHNICAL_COMMITTEE, Role.ADMIN)
-  @Query(() => TrainingConnection, { description: 'Submitted versions still waiting for this committee, oldest submission first.', complexity: perPageItem })
+  @Query(() => TrainingConnection, { description: 'Submitted versions still waiting for this committee, oldest submission first.', complexity: connectionCost(catalogueReads) })
   reviewQueue(
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,

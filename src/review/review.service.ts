@@ -14,6 +14,7 @@ import { DomainError, invalidTransition } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
 import { Committee, ReviewDecision } from './review.enums';
+import { notifyDecision, notifySubmission } from './review-mails';
 import { mayReviewTrainingOf, maySpeakFor } from './review-rights';
 import { Review } from './review.entity';
 import type { ReviewInput } from './review.inputs';
@@ -27,6 +28,7 @@ export async function submitTraining(ctx: Context, globalId: string): Promise<{ 
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     const training = await lockEditableTraining(manager, grants, globalId, ['id']);
+    const onRevision = training.status === TrainingStatus.PUBLISHED;
     if (training.status === TrainingStatus.DRAFT || training.status === TrainingStatus.CHANGES_REQUESTED) {
       await trainingWorkflow.setStatus(manager, training.id, TrainingStatus.SUBMITTED);
       await trainingWorkflow.markSubmitted(manager, training.id);
@@ -40,7 +42,9 @@ export async function submitTraining(ctx: Context, globalId: string): Promise<{ 
       const state = { [TrainingStatus.SUBMITTED]: 'déjà soumise', [TrainingStatus.REJECTED]: 'refusée', [TrainingStatus.ARCHIVED]: 'archivée' }[training.status];
       throw invalidTransition(`Formation ${state} : elle ne peut pas être soumise.`);
     }
-    return { training: await trainingWorkflow.reload(manager, training.id) };
+    const submitted = await trainingWorkflow.reload(manager, training.id);
+    await notifySubmission(ctx, manager, { training: submitted, onRevision });
+    return { training: submitted };
   });
 }
 
@@ -58,16 +62,18 @@ async function publish(ctx: Context, manager: EntityManager, training: Training,
   }
 }
 
-async function applyDecision(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null, review: Review): Promise<void> {
+/** Applies the decision; whether it published the training (or its revision). */
+async function applyDecision(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null, review: Review): Promise<boolean> {
   if (review.decision === ReviewDecision.APPROVE) {
     const other = review.committee === Committee.EDITORIAL ? Committee.TECHNICAL : Committee.EDITORIAL;
     const approved = await manager.findOneBy(Review, { trainingId: training.id, submission: training.submission, committee: other, decision: ReviewDecision.APPROVE });
     if (approved) await publish(ctx, manager, training, revision);
-    return;
+    return approved !== null;
   }
   const status = review.decision === ReviewDecision.REJECT ? TrainingStatus.REJECTED : TrainingStatus.CHANGES_REQUESTED;
   if (revision) await manager.update(TrainingRevision, { id: revision.id }, { status });
   else await trainingWorkflow.setStatus(manager, training.id, status);
+  return false;
 }
 
 /**
@@ -109,7 +115,15 @@ export async function reviewTraining(ctx: Context, input: ReviewInput): Promise<
         onRevision: revision !== null,
       }),
     );
-    await applyDecision(ctx, manager, training, revision, review);
+    const published = await applyDecision(ctx, manager, training, revision, review);
+    await notifyDecision(ctx, manager, {
+      training,
+      committee: review.committee,
+      decision: review.decision,
+      comment: review.comment,
+      onRevision: review.onRevision,
+      published,
+    });
     return { review, training: await trainingWorkflow.reload(manager, training.id) };
   });
 }

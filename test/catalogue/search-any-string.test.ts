@@ -18,7 +18,7 @@ async function codesFor(search: string): Promise<string[]> {
   return (body.errors ?? []).map(error => String(error.extensions?.code));
 }
 
-test.each(['ʼ', 'lʼÉtat', "'", "l'état", ':*', 'a:*', '\\', 'a\\b', '!', '&|!()<->', '"', '""', 'or', '-', '- -', 'æ', 'ß', 'ﬁnance', '\u0000', '🙂', 'x'.repeat(1000)])(
+test.each(['ʼ', 'lʼÉtat', "'", "l'état", ':*', 'a:*', '\\', 'a\\b', '!', '&|!()<->', '"', '""', 'or', '-', '- -', 'æ', 'ß', 'ﬁnance', '\u0000', '🙂', 'x'.repeat(1000), 'a b '.repeat(50), 'formation '.repeat(20)])(
   '%j: a page or BAD_USER_INPUT',
   async search => {
     expect((await codesFor(search)).filter(code => code !== 'BAD_USER_INPUT')).toEqual([]);

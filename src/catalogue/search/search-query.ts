@@ -1,7 +1,8 @@
 import { badUserInput } from '../../graphql/errors';
 
-/** Longer input is cut at a word boundary: no real catalogue query needs more. */
+/** Longer input is cut at a word boundary, and words past the 12th are dropped: no real catalogue query needs more, and ranking costs per word. */
 export const MAX_SEARCH_LENGTH = 200;
+export const MAX_SEARCH_WORDS = 12;
 
 export interface SearchQuery {
   /** The sanitised query, in web-search syntax ("phrase", -exclusion, or). */
@@ -18,8 +19,9 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 const BARE_WORD = /^[\p{L}\p{N}]+$/u;
 
 function cap(text: string): string {
-  if (text.length <= MAX_SEARCH_LENGTH) return text;
-  const cut = text.slice(0, MAX_SEARCH_LENGTH);
+  const words = text.split(' ').slice(0, MAX_SEARCH_WORDS).join(' ');
+  if (words.length <= MAX_SEARCH_LENGTH) return words;
+  const cut = words.slice(0, MAX_SEARCH_LENGTH);
   const lastSpace = cut.lastIndexOf(' ');
   return lastSpace > MAX_SEARCH_LENGTH / 2 ? cut.slice(0, lastSpace) : cut;
 }
