@@ -8,6 +8,7 @@ import { SeatCounters1796000000000 } from './1796000000000-SeatCounters';
 import { CatalogueVersion1796000000001 } from './1796000000001-CatalogueVersion';
 import { AuthRateLimit1796000000002 } from './1796000000002-AuthRateLimit';
 import { VerifiedMailboxes1796000000003 } from './1796000000003-VerifiedMailboxes';
+import { CatalogueChanges1796000000004 } from './1796000000004-CatalogueChanges';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CatalogueVersion1796000000001,
   AuthRateLimit1796000000002,
   VerifiedMailboxes1796000000003,
+  CatalogueChanges1796000000004,
 ];

@@ -17,6 +17,7 @@ import { TrainingRevision } from './review/training-revision.entity';
 import { FaqEntry } from './content/faq-entry.entity';
 import { TourStep } from './content/tour-step.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
+import { CatalogueChange } from './integration/catalogue-change.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
 export const entities = [
@@ -39,4 +40,5 @@ export const entities = [
   Enrolment,
   Attestation,
   OutboxMessage,
+  CatalogueChange,
 ];

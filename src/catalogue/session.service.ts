@@ -10,6 +10,9 @@ import { TrainingStatus } from './catalogue.enums';
 import type { SessionInput, SessionUpdateInput } from './session.inputs';
 import { lockEditableTraining } from './training-editing.service';
 import { TrainingSession } from './training-session.entity';
+import type { Training } from './training.entity';
+import { recordChanges } from '../integration/catalogue-changes';
+import { ChangeType } from '../integration/integration.enums';
 
 type Schedule = Pick<TrainingSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt'>;
 
@@ -36,14 +39,19 @@ async function lockTrainingForSessions(manager: EntityManager, grants: readonly 
 }
 
 /** For an editor's change: checks the caller may edit the training, locks it, then locks the live session. Enrolments take the same session lock, so seat counts hold. */
-async function lockSessionForEditing(manager: EntityManager, grants: readonly Grant[], globalId: string): Promise<TrainingSession> {
+async function lockSessionForEditing(manager: EntityManager, grants: readonly Grant[], globalId: string): Promise<{ session: TrainingSession; training: Training }> {
   const id = localIdOf(globalId, 'TrainingSession');
   const found = id ? await manager.findOneBy(TrainingSession, { id }) : null;
   if (!found) throw new DomainError('NOT_FOUND', 'Session introuvable.', ['id']);
-  await lockTrainingForSessions(manager, grants, toGlobalId('Training', found.trainingId), ['id']);
+  const training = await lockTrainingForSessions(manager, grants, toGlobalId('Training', found.trainingId), ['id']);
   const session = await manager.findOneOrFail(TrainingSession, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   if (session.cancelled) throw invalidTransition('Session annulée : elle ne change plus.');
-  return session;
+  return { session, training };
+}
+
+/** A session of a published training changed: an event of the public catalogue's feed. */
+async function recordSessionChange(manager: EntityManager, type: ChangeType, training: Training, sessionId: string): Promise<void> {
+  if (training.status === TrainingStatus.PUBLISHED) await recordChanges(manager, [{ type, trainingId: training.id, sessionId }]);
 }
 
 export async function createSession(ctx: Context, input: SessionInput): Promise<{ session: TrainingSession }> {
@@ -73,6 +81,7 @@ export async function createSession(ctx: Context, input: SessionInput): Promise<
       location: input.location?.trim() || null,
     });
     await manager.save(session);
+    await recordSessionChange(manager, ChangeType.SESSION_CREATED, training, session.id);
     return { session };
   });
 }
@@ -82,7 +91,7 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     ctx.catalogueChanged();
-    const session = await lockSessionForEditing(manager, grants, globalId);
+    const { session, training } = await lockSessionForEditing(manager, grants, globalId);
     const startsAt = input.startsAt ?? session.startsAt;
     // Enrolment closing when the session starts (the default) keeps doing so when the session moves.
     const closesAtStart = session.enrolmentClosesAt.getTime() === session.startsAt.getTime();
@@ -106,6 +115,11 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
     await promoteWaitlisted(ctx, manager, session.id, capacity);
     const moved = schedule.startsAt.getTime() !== session.startsAt.getTime() || schedule.endsAt.getTime() !== session.endsAt.getTime();
     if (moved || location !== session.location) await notifySessionChanged(ctx, manager, session.id);
+    const windowMoved =
+      schedule.enrolmentOpensAt.getTime() !== session.enrolmentOpensAt.getTime() || schedule.enrolmentClosesAt.getTime() !== session.enrolmentClosesAt.getTime();
+    if (moved || windowMoved || location !== session.location || capacity !== session.capacity) {
+      await recordSessionChange(manager, ChangeType.SESSION_UPDATED, training, session.id);
+    }
     return { session: await manager.findOneByOrFail(TrainingSession, { id: session.id }) };
   });
 }
@@ -115,8 +129,9 @@ export async function cancelSession(ctx: Context, globalId: string): Promise<{ s
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     ctx.catalogueChanged();
-    const session = await lockSessionForEditing(manager, grants, globalId);
+    const { session, training } = await lockSessionForEditing(manager, grants, globalId);
     await manager.update(TrainingSession, { id: session.id }, { cancelled: true, cancelledAt: () => 'now()' });
+    await recordSessionChange(manager, ChangeType.SESSION_CANCELLED, training, session.id);
     const cancelledEnrolments = await cancelActiveEnrolments(ctx, manager, session.id);
     await recordAudit(ctx, manager, 'SESSION_CANCELLED', toGlobalId('TrainingSession', session.id), { cancelledEnrolments });
     return { session: await manager.findOneByOrFail(TrainingSession, { id: session.id }) };

@@ -6,6 +6,8 @@ import type { Context } from '../context';
 import { DomainError, invalidTransition } from '../graphql/errors';
 import { localIdOf, toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
+import { recordChanges } from '../integration/catalogue-changes';
+import { ChangeType } from '../integration/integration.enums';
 import { closeOpenRevision, proposeRevision } from '../review/revision.service';
 import { TrainingStatus } from './catalogue.enums';
 import { Partner } from './partner.entity';
@@ -109,6 +111,7 @@ export async function archiveTraining(ctx: Context, globalId: string): Promise<{
     if (training.status !== TrainingStatus.PUBLISHED) throw invalidTransition('Seule une formation publiée s’archive.');
     await closeOpenRevision(manager, training.id);
     await manager.update(Training, { id: training.id }, { status: TrainingStatus.ARCHIVED, archivedAt: () => 'now()' });
+    await recordChanges(manager, [{ type: ChangeType.TRAINING_ARCHIVED, trainingId: training.id }]);
     ctx.catalogueChanged();
     await recordAudit(ctx, manager, 'TRAINING_ARCHIVED', toGlobalId('Training', training.id), { slug: training.slug });
     return { training: await manager.findOneByOrFail(Training, { id: training.id }) };

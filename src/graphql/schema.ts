@@ -16,12 +16,14 @@ import { EnrolmentFieldsResolver, TrainingEligibilityResolver } from '../enrolme
 import { EnrolmentResolver } from '../enrolment/enrolment.resolver';
 import { ContentResolver } from '../content/content.resolver';
 import { NodeResolver } from './node.resolver';
+import { CatalogueFeedResolver } from '../integration/catalogue-feed.resolver';
 import { cacheControlDirective } from './cache-control';
 import { DateTimeScalar } from './scalars';
 
 export const resolvers = [
   NodeResolver,
   AccountResolver,
+  CatalogueFeedResolver,
   CredentialsResolver,
   AdminResolver,
   ReferenceResolver,

@@ -13,6 +13,8 @@ import type { Context } from '../context';
 import { DomainError, invalidTransition } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
+import { ChangeType } from '../integration/integration.enums';
+import { recordChanges } from '../integration/catalogue-changes';
 import { Committee, ReviewDecision } from './review.enums';
 import { notifyDecision, notifySubmission } from './review-mails';
 import { mayReviewTrainingOf, maySpeakFor } from './review-rights';
@@ -52,6 +54,7 @@ export async function submitTraining(ctx: Context, globalId: string): Promise<{ 
 async function publish(ctx: Context, manager: EntityManager, training: Training, revision: TrainingRevision | null): Promise<void> {
   const target = toGlobalId('Training', training.id);
   ctx.catalogueChanged();
+  await recordChanges(manager, [{ type: revision ? ChangeType.TRAINING_UPDATED : ChangeType.TRAINING_PUBLISHED, trainingId: training.id }]);
   if (revision) {
     await trainingWorkflow.applySheet(manager, training.id, sheetOf(revision));
     await manager.update(TrainingRevision, { id: revision.id }, { status: TrainingStatus.PUBLISHED });

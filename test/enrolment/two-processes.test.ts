@@ -27,8 +27,8 @@ onSharedServer('40 agents racing for 5 seats through two API processes: 5 confir
       SELECT id, now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 5
       FROM training WHERE status = 'PUBLISHED' AND cardinality(audience_partner_ids) = 0 AND cardinality(audience_categories) = 0
         AND cardinality(audience_functions) = 0 ORDER BY slug LIMIT 1 RETURNING id`);
-    const { rows: users } = await client.query(`INSERT INTO user_account (email, password_hash, display_name, category)
-      SELECT 'course' || n || '@agriculture.gouv.fr', '!', 'Agent ' || n, 'A' FROM generate_series(1, 40) AS n RETURNING id`);
+    const { rows: users } = await client.query(`INSERT INTO user_account (email, password_hash, display_name, category, email_verified)
+      SELECT 'course' || n || '@agriculture.gouv.fr', '!', 'Agent ' || n, 'A', true FROM generate_series(1, 40) AS n RETURNING id`);
     const sessionId = toGlobalId('TrainingSession', session.id);
     const results = await Promise.all(
       users.map(async ({ id }, index) => {
