@@ -9,6 +9,7 @@ import { CatalogueVersion1796000000001 } from './1796000000001-CatalogueVersion'
 import { AuthRateLimit1796000000002 } from './1796000000002-AuthRateLimit';
 import { VerifiedMailboxes1796000000003 } from './1796000000003-VerifiedMailboxes';
 import { CatalogueChanges1796000000004 } from './1796000000004-CatalogueChanges';
+import { RegistrationWarnings1796000000007 } from './1796000000007-RegistrationWarnings';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AuthRateLimit1796000000002,
   VerifiedMailboxes1796000000003,
   CatalogueChanges1796000000004,
+  RegistrationWarnings1796000000007,
 ];

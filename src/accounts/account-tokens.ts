@@ -40,6 +40,11 @@ export async function spendAccountToken(manager: EntityManager, token: string, p
   return rows[0]?.user_id ?? null;
 }
 
+/** Every link still out for the account stops working (its password changed: they were sent before). */
+export async function spendAllAccountTokens(manager: EntityManager, userId: string): Promise<void> {
+  await manager.query(`UPDATE account_token SET spent_at = now() WHERE user_id = $1 AND spent_at IS NULL`, [userId]);
+}
+
 /** How long ago (by the database's clock) the account was last sent a token of this purpose, and how many in the last day. */
 export async function recentTokens(manager: EntityManager, userId: string, purpose: AccountTokenPurpose): Promise<{ secondsSinceLast: number | null; lastDay: number }> {
   const [row]: { since: number | null; day: number }[] = await manager.query(

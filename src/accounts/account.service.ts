@@ -9,12 +9,14 @@ import { validateInput } from '../graphql/validation';
 import { queueMail } from '../mail/mail';
 import { NotificationPreferencesInput, ProfileChanges, RegisterInput } from './account.inputs';
 import { accountExistsMail, verificationMail } from './account-mails';
-import { openSession, type Session } from './account-session';
+import { closeAllSessions, openSession, type Session } from './account-session';
 import { AccountTokenPurpose } from './account-token.entity';
 import { issueAccountToken, LINKS_PER_DAY, recentTokens, spendAccountToken, tooManyLinks } from './account-tokens';
 import { RefreshToken } from './refresh-token.entity';
 import { clearAttempts, countAttempt } from './attempt-throttle';
 import { spendAuthBudget } from './auth-budget';
+import { Role } from './accounts.enums';
+import { RoleGrant } from './role-grant.entity';
 import { User } from './user.entity';
 
 const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Adresse e-mail ou mot de passe incorrect.');
@@ -65,9 +67,11 @@ export async function ensureAdmin(manager: EntityManager, admin: { email: string
   const email = normaliseEmail(admin.email);
   let user = await userWithPasswordHash(manager, { email });
   // Whoever registered the address first must not become admin: an existing account is promoted
-  // only when ADMIN_PASSWORD is its password.
-  if (user && !(await verifyPassword(user.passwordHash, admin.password))) {
-    throw new ConfigError('ADMIN_PASSWORD', `does not open the existing account ${email}: it is not promoted (sign in and change the password, or choose another ADMIN_EMAIL)`);
+  // only when ADMIN_PASSWORD is its password. One that already holds ADMIN is the admin's, whatever
+  // its password has become since.
+  const alreadyAdmin = user !== null && (await manager.existsBy(RoleGrant, { userId: user.id, role: Role.ADMIN }));
+  if (user && !alreadyAdmin && !(await verifyPassword(user.passwordHash, admin.password))) {
+    throw new ConfigError('ADMIN_PASSWORD', `does not open the existing account ${email}, which is not promoted: set ADMIN_PASSWORD to that account's password, or choose another ADMIN_EMAIL`);
   }
   if (!user) {
     const employer = await employerOf(manager, email);
@@ -120,8 +124,14 @@ export async function register(ctx: Context, input: RegisterInput): Promise<Reco
       .returning('id')
       .execute();
     if (inserted.raw.length === 0) {
-      const owner = await manager.findOneByOrFail(User, { email });
-      await queueMail(ctx, manager, [accountExistsMail(ctx.appUrl, owner)]);
+      // The owner is warned at most once an hour, however often the address is tried.
+      const [warned]: [User[], number] = await manager.query(
+        `UPDATE user_account SET registration_attempt_warned_at = now()
+         WHERE email = $1 AND (registration_attempt_warned_at IS NULL OR registration_attempt_warned_at < now() - interval '1 hour')
+         RETURNING email, display_name AS "displayName"`,
+        [email],
+      );
+      await queueMail(ctx, manager, warned.map(owner => accountExistsMail(ctx.appUrl, owner)));
       return;
     }
     const token = await issueAccountToken(manager, inserted.raw[0].id, AccountTokenPurpose.VERIFY_EMAIL);
@@ -137,6 +147,9 @@ export async function verifyEmail(ctx: Context, token: string): Promise<Session>
     const userId = await spendAccountToken(manager, token, AccountTokenPurpose.VERIFY_EMAIL);
     if (!userId) throw new DomainError('INVALID_TOKEN', 'Lien de confirmation invalide, expiré ou déjà utilisé : demandez-en un nouveau.', ['token']);
     await manager.update(User, { id: userId }, { emailVerified: true });
+    // Sessions opened before the proof may be someone else's (whoever registered the address):
+    // only the mailbox's owner, signed in by this link, stays signed in.
+    await closeAllSessions(manager, userId);
     return openSession(ctx, manager, await manager.findOneByOrFail(User, { id: userId }));
   });
 }
@@ -163,9 +176,8 @@ export async function resendVerification(ctx: Context): Promise<{ sent: boolean 
 export async function login(ctx: Context, rawEmail: string, password: string): Promise<Session> {
   await spendAuthBudget(ctx);
   const email = normaliseEmail(rawEmail);
-  await countAttempt(ctx.db, email);
   const user = await userWithPasswordHash(ctx.db, { email });
-  const valid = await verifyPassword(user?.passwordHash ?? null, password);
+  const valid = await verifyPassword(user?.passwordHash ?? null, password, () => countAttempt(ctx.db, email));
   if (!user || !valid) throw invalidCredentials();
   return ctx.db.transaction(async manager => {
     await clearAttempts(manager, email);

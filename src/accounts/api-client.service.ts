@@ -63,10 +63,9 @@ export async function revokeApiClient(ctx: Context, clientId: string) {
 export async function issueClientToken(ctx: Context, clientId: string, clientSecret: string) {
   await spendAuthBudget(ctx);
   const key = `client:${clientId}`;
-  await countAttempt(ctx.db, key);
   const client = await ctx.db.getRepository(ApiClient).createQueryBuilder('c').addSelect('c.secretHash').where('c.client_id = :clientId', { clientId }).getOne();
   // Outside any transaction: no lock or connection is held while the hash is computed.
-  const valid = await verifyPassword(client?.secretHash ?? null, clientSecret);
+  const valid = await verifyPassword(client?.secretHash ?? null, clientSecret, () => countAttempt(ctx.db, key));
   if (!client || !valid || client.revokedAt) throw new DomainError('INVALID_CREDENTIALS', 'Identifiants de client invalides ou révoqués.');
   await clearAttempts(ctx.db, key);
   return {

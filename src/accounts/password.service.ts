@@ -8,7 +8,7 @@ import { normaliseEmail, userWithPasswordHash } from './account.service';
 import { passwordChangedMail, passwordResetMail } from './account-mails';
 import { closeAllSessions, openSession, type Session } from './account-session';
 import { AccountTokenPurpose } from './account-token.entity';
-import { accountOfToken, issueAccountToken, recentTokens, spendAccountToken, tooManyLinks } from './account-tokens';
+import { accountOfToken, issueAccountToken, recentTokens, spendAccountToken, spendAllAccountTokens, tooManyLinks } from './account-tokens';
 import { clearAttempts, countAttempt } from './attempt-throttle';
 import { spendAuthBudget } from './auth-budget';
 import { passwordWeakness } from './password-policy';
@@ -39,10 +39,11 @@ export async function requestPasswordReset(ctx: Context, rawEmail: string): Prom
   return { requested: true };
 }
 
-/** The new password in place, every session closed, the owner told, and a fresh session for the caller. */
+/** The new password in place, every session and every link still out closed, the owner told, and a fresh session for the caller. */
 async function replacePassword(ctx: Context, manager: EntityManager, user: User, passwordHash: string): Promise<Session> {
   await manager.update(User, { id: user.id }, { passwordHash });
   await closeAllSessions(manager, user.id);
+  await spendAllAccountTokens(manager, user.id);
   await clearAttempts(manager, user.email);
   await queueMail(ctx, manager, [passwordChangedMail(ctx.appUrl, user)]);
   return openSession(ctx, manager, await manager.findOneByOrFail(User, { id: user.id }));
@@ -73,8 +74,7 @@ export async function changePassword(ctx: Context, currentPassword: string, newP
   if (!user) throw forbidden();
   // Only wrong current passwords count towards the lockout (shared with login).
   refuseWeak(newPassword, user.email, 'newPassword');
-  await countAttempt(ctx.db, user.email);
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+  if (!(await verifyPassword(user.passwordHash, currentPassword, () => countAttempt(ctx.db, user.email)))) {
     throw new DomainError('INVALID_CREDENTIALS', 'Mot de passe actuel incorrect.', ['currentPassword']);
   }
   const passwordHash = await hashPassword(newPassword);

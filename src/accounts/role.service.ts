@@ -12,8 +12,9 @@ import { User } from './user.entity';
 
 const SCOPED_ROLES = new Set([Role.EDITOR, Role.HR_CORRESPONDENT]);
 
+/** The grants that apply (see `grantsByUser`): none until the account proved its mailbox. */
 export async function grantsOf(manager: EntityManager, userId: string): Promise<Grant[]> {
-  const grants = await manager.find(RoleGrant, { where: { userId }, order: { role: 'ASC' } });
+  const grants = await manager.find(RoleGrant, { where: { userId, user: { emailVerified: true } }, order: { role: 'ASC' } });
   return grants.map(grant => ({ role: grant.role, partnerId: grant.partnerId }));
 }
 

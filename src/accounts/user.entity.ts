@@ -43,6 +43,10 @@ export class User extends TimestampedNode {
   @Column({ type: 'boolean', default: false })
   emailVerified: boolean;
 
+  /** When the owner was last warned that someone tried to register the address again (at most once an hour). */
+  @Column({ type: 'timestamptz', nullable: true })
+  registrationAttemptWarnedAt: Date | null;
+
   /** Optional e-mails (see NotificationPreferences); the others always go. */
   @Column({ type: 'boolean', default: true })
   notifyReviewDecisions: boolean;

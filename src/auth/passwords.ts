@@ -52,11 +52,16 @@ export function hashPassword(password: string): Promise<string> {
 // Verified when the e-mail is unknown, so that both failures take the same time.
 let decoy: Promise<string> | null = null;
 
-export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
-  if (hash === null) {
-    const decoyHash = await (decoy ??= argon2.hash('decoy password for unknown accounts', { type: argon2.argon2id }));
-    await inHashingSlot(() => argon2.verify(decoyHash, password));
-    return false;
-  }
-  return inHashingSlot(() => argon2.verify(hash, password));
+/**
+ * Whether `password` matches `hash` (null: an unknown account, checked against a decoy for the same
+ * time). `beforeCheck` runs once a hashing slot is held, just before the check: a login counts its
+ * attempt there, so that a caller told TOO_MANY_REQUESTS has not spent one of its attempts.
+ */
+export async function verifyPassword(hash: string | null, password: string, beforeCheck?: () => Promise<void>): Promise<boolean> {
+  const against = hash ?? (await (decoy ??= argon2.hash('decoy password for unknown accounts', { type: argon2.argon2id })));
+  const matches = await inHashingSlot(async () => {
+    await beforeCheck?.();
+    return argon2.verify(against, password);
+  });
+  return hash !== null && matches;
 }

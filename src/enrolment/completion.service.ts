@@ -14,7 +14,7 @@ import { Attestation } from './attestation.entity';
 import { EnrolmentStatus } from './enrolment.enums';
 import { Enrolment } from './enrolment.entity';
 import { mayCompleteEnrolment, mayReadEnrolment, type EnrolmentParties } from './enrolment-rights';
-import { lockEnrolment } from './enrolment.service';
+import { emailNotVerified, lockEnrolment } from './enrolment.service';
 
 /** The attestation of a completion: the facts as they stand now, signed. */
 async function issueAttestation(ctx: Context, manager: EntityManager, enrolment: Enrolment, training: Training, completedAt: Date): Promise<Attestation> {
@@ -67,6 +67,8 @@ export async function completeEnrolment(ctx: Context, globalId: string): Promise
       const state = { WAITLISTED: 'en liste d’attente', CANCELLED: 'annulée', COMPLETED: 'déjà terminée' }[enrolment.status as string] ?? enrolment.status;
       throw new DomainError('INVALID_TRANSITION', `Seule une inscription confirmée se termine ; celle-ci est ${state}.`);
     }
+    // An attestation names its holder for good: only an account that proved its mailbox gets one.
+    if (!(await manager.findOneByOrFail(User, { id: enrolment.userId })).emailVerified) throw emailNotVerified();
     const completedAt = new Date();
     if (completedAt < session.startsAt) throw new DomainError('INVALID_TRANSITION', 'La session n’a pas encore commencé : on ne peut pas encore la terminer.');
     await manager.update(Enrolment, { id: enrolment.id }, { status: EnrolmentStatus.COMPLETED, completedAt, waitlistPosition: null });

@@ -19,7 +19,11 @@ export interface MailSettings {
  * by hand. Each message's Message-ID comes from its outbox id, so a retry is recognisable.
  */
 export function mailSender({ mailUrl, mailFrom, logLinks }: MailSettings): ChannelSender & { close(): void } {
-  const transport = mailUrl ? nodemailer.createTransport(mailUrl, { from: mailFrom }) : null;
+  // A few pooled connections per process; every wait bounded well within the outbox's 5-minute
+  // lease, so that no other process takes a message while this one may still be sending it.
+  const transport = mailUrl
+    ? nodemailer.createTransport({ url: mailUrl, pool: true, maxConnections: 3, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 }, { from: mailFrom })
+    : null;
   const domain = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'mentor.localhost';
   return {
     channel: MAIL_CHANNEL,

@@ -15,6 +15,18 @@ export interface ChannelSender {
   redact?(payload: Record<string, unknown>): Record<string, unknown>;
   /** Attempts before a message is marked FAILED. */
   readonly maxAttempts: number;
+  /** This channel's own timing, over the senders' (webhooks: a shorter lease, longer retries). */
+  readonly timing?: Partial<SenderTiming>;
+  /** Called when the process stops: cut deliveries under way short (they are retried later, by whichever process). */
+  abort?(): void;
+}
+
+/** Thrown by a channel's `deliver` when retrying cannot help (its webhook was deleted or deactivated): the message is FAILED at once. */
+export class UndeliverableMessage extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndeliverableMessage';
+  }
 }
 
 export interface SenderTiming {
@@ -65,10 +77,11 @@ export class OutboxSender {
     else this.schedule(0);
   }
 
-  /** Stops looking; a delivery under way finishes first. */
+  /** Stops looking; a delivery under way finishes first, or is cut short if the channel can abort it. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.sender.abort?.();
     await this.running;
   }
 
@@ -114,7 +127,9 @@ export class OutboxSender {
          status = CASE WHEN $4 THEN m.status ELSE 'HELD' END
        FROM (
          SELECT id FROM outbox_message
-         WHERE channel = $1 AND status = 'PENDING' AND next_attempt_at <= now()
+         WHERE channel = $1 AND next_attempt_at <= now()
+           -- Messages held by a process without transport go out once one with a transport is up (while still useful).
+           AND (status = 'PENDING' OR ($4 AND status = 'HELD' AND created_at > now() - interval '2 days'))
          ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
        ) due
        WHERE m.id = due.id
@@ -133,12 +148,14 @@ export class OutboxSender {
     try {
       await deliver(message);
     } catch (error) {
-      const failed = message.attempt >= maxAttempts;
+      const failed = error instanceof UndeliverableMessage || message.attempt >= maxAttempts;
       const delay = this.timing.retryDelaySeconds(message.attempt);
       this.log.warn({ channel, messageId: message.id, attempt: message.attempt, err: error }, failed ? 'outbox: delivery failed, giving up' : `outbox: delivery failed, retrying in ${delay} s`);
+      // A message given up keeps no body either.
+      const payload = failed && redact ? redact(message.payload) : message.payload;
       await this.db.query(
-        `UPDATE outbox_message SET status = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = $1`,
-        [message.id, failed ? 'FAILED' : 'PENDING', delay, error instanceof Error ? error.message.slice(0, 2000) : String(error)],
+        `UPDATE outbox_message SET status = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4, payload = $5 WHERE id = $1`,
+        [message.id, failed ? 'FAILED' : 'PENDING', delay, error instanceof Error ? error.message.slice(0, 2000) : String(error), JSON.stringify(payload)],
       );
       return;
     }
@@ -156,7 +173,7 @@ export interface OutboxSenders {
 
 /** One sender loop per channel in this process. */
 export function startOutboxSenders(db: DataSource, log: Logger, channels: readonly ChannelSender[], timing: SenderTiming = DEFAULT_TIMING): OutboxSenders {
-  const senders = new Map(channels.map(channel => [channel.channel, new OutboxSender(db, channel, log, timing)]));
+  const senders = new Map(channels.map(channel => [channel.channel, new OutboxSender(db, channel, log, { ...timing, ...channel.timing })]));
   for (const sender of senders.values()) sender.start();
   return {
     wake: channel => senders.get(channel)?.wake(),

@@ -1,3 +1,4 @@
+import { hashPassword } from '../../src/auth/passwords';
 import { clientToken, createApiClient, issueClientToken, revokeApiClient } from '../support/accounts';
 import { ADMIN, ADMIN_ENV, bearer, grant as grantAs, login as loginOn, register } from '../support/people';
 import { nodes, startTestApp, type Edges, type TestApp } from '../support/test-app';
@@ -208,6 +209,24 @@ test('ADMIN_EMAIL / ADMIN_PASSWORD make sure that admin exists, idempotently, ac
     await loginOn(restarted, ADMIN.email, ADMIN.password);
   } finally {
     await restarted.stop();
+  }
+});
+
+test('once the admin changed the password, a restart with the same ADMIN_PASSWORD still starts and changes nothing', async () => {
+  const { token } = await loginOn(api, ADMIN.email, ADMIN.password);
+  const changed = await api.data<{ changePassword: { userErrors: object[] } }>(
+    'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { userErrors { code } } }',
+    { c: ADMIN.password, n: 'Le nouveau mot de passe de l’administration' },
+    bearer(token),
+  );
+  expect(changed.changePassword.userErrors).toEqual([]);
+  try {
+    const restarted = await startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    await restarted.stop();
+    await loginOn(api, ADMIN.email, 'Le nouveau mot de passe de l’administration');
+  } finally {
+    // The other tests sign in with ADMIN.password.
+    await api.sql(`UPDATE user_account SET password_hash = $2 WHERE email = $1`, [ADMIN.email, await hashPassword(ADMIN.password)]);
   }
 });
 

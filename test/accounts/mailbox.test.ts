@@ -45,6 +45,16 @@ describe('register does not tell who has an account', () => {
     expect(await subjectsTo(owner)).toEqual([VERIFY_SUBJECT, 'Tentative de création d’un compte Mentor avec votre adresse']);
     expect(await api.sql('SELECT password_hash, display_name FROM user_account WHERE email = $1', [owner])).toEqual([before]);
   });
+
+  test('its owner is warned at most once an hour, however often the address is tried', async () => {
+    const owner = uniqueEmail();
+    await registerUnverified(api, owner);
+    for (let attempt = 0; attempt < 4; attempt++) await api.gql(REGISTER, { input: { email: owner, password: PASSWORD, displayName: 'Encore' } });
+    expect(await subjectsTo(owner)).toEqual([VERIFY_SUBJECT, 'Tentative de création d’un compte Mentor avec votre adresse']);
+    await api.sql(`UPDATE user_account SET registration_attempt_warned_at = now() - interval '61 minutes' WHERE email = $1`, [owner]);
+    await api.gql(REGISTER, { input: { email: owner, password: PASSWORD, displayName: 'Encore' } });
+    expect((await subjectsTo(owner)).filter(subject => subject.startsWith('Tentative'))).toHaveLength(2);
+  });
 });
 
 describe('verifyEmail', () => {
@@ -73,6 +83,31 @@ describe('verifyEmail', () => {
     const verified = await api.sql('SELECT email_verified FROM user_account WHERE email = ANY($1)', [[email, other]]);
     expect(verified).toEqual([{ email_verified: false }, { email_verified: false }]);
   });
+});
+
+test('following the link closes the sessions opened before it: whoever registered the address is signed out', async () => {
+  const email = uniqueEmail();
+  await registerUnverified(api, email);
+  const squatter = await api.data<{ login: { refreshToken: string } }>(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { refreshToken } }`, { e: email, p: PASSWORD });
+  await verifyMailbox(api, email);
+  const { refreshToken } = await api.data<{ refreshToken: { userErrors: { code: string }[] } }>(
+    'mutation($t: String!) { refreshToken(refreshToken: $t) { userErrors { code } } }',
+    { t: squatter.login.refreshToken },
+  );
+  expect(refreshToken.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+});
+
+test('a password reset spends the verification link still out', async () => {
+  const email = uniqueEmail();
+  await registerUnverified(api, email);
+  const verification = await mailedToken(api, email, '/verification');
+  await api.data(`mutation($email: String!) { requestPasswordReset(email: $email) { requested } }`, { email });
+  const reset = await api.data<{ resetPassword: { userErrors: object[] } }>(
+    'mutation($t: String!, $p: String!) { resetPassword(token: $t, password: $p) { userErrors { code } } }',
+    { t: await mailedToken(api, email, '/mot-de-passe'), p: 'Une toute nouvelle phrase de passe' },
+  );
+  expect(reset.resetPassword.userErrors).toEqual([]);
+  expect((await verify(verification)).userErrors.map(error => error.code)).toEqual(['INVALID_TOKEN']);
 });
 
 describe('resendVerification', () => {
@@ -149,6 +184,11 @@ describe('an unverified account', () => {
     expect(await api.sql('SELECT role FROM role_grant WHERE user_id = $1', [await userIdOf(email)])).toEqual([]);
   });
 
+  test('is left out of the eligibleOnly filter', async () => {
+    const { trainings } = await api.data<{ trainings: { totalCount: number } }>('{ trainings(filter: { eligibleOnly: true }) { totalCount } }', undefined, bearer(agent.token));
+    expect(trainings.totalCount).toBe(0);
+  });
+
   test('is not shown to the employer’s HR correspondents until verified; admins and its owner see it', async () => {
     const read = async (viewer: Person) => (await api.data<{ node: { email: string } | null }>(USER, { id: agent.id }, bearer(viewer.token))).node;
     expect(await read(hr)).toBeNull();
@@ -157,6 +197,45 @@ describe('an unverified account', () => {
     await verifyMailbox(api, email);
     expect(await read(hr)).toEqual({ id: agent.id, email, emailVerified: true });
   });
+});
+
+test('roles held by an unverified account (granted before the check) do not apply until it verifies', async () => {
+  const email = uniqueEmail();
+  await registerUnverified(api, email);
+  const id = await userIdOf(email);
+  await api.sql(`INSERT INTO role_grant (user_id, role, partner_id) VALUES ($1, 'HR_CORRESPONDENT', (SELECT id FROM partner WHERE slug = 'maa'))`, [id]);
+  const legacy = await login(api, email);
+  const colleague = uniqueEmail();
+  await registerUnverified(api, colleague);
+  const colleagueId = globalId('User', await userIdOf(colleague));
+  await verifyMailbox(api, colleague);
+  const read = async (viewer: Person) => (await api.data<{ node: { email: string } | null }>(USER, { id: colleagueId }, bearer(viewer.token))).node;
+  const { me } = await api.data<{ me: { roles: { role: string }[] } }>('{ me { roles { role } } }', undefined, bearer(legacy.token));
+  expect(me.roles.map(role => role.role)).toEqual(['AGENT']);
+  expect(await read(legacy)).toBeNull();
+  const editorOnly = await api.gql(`mutation { createTraining(input: { partner: "maa", collection: "x", licence: "x", title: "x", summary: "x", objectives: [], modality: HYBRID }) { userErrors { code } } }`, undefined, bearer(legacy.token));
+  expect(editorOnly.body.errors?.map(error => error.extensions?.code)).toEqual(['FORBIDDEN']);
+  await verifyMailbox(api, email);
+  expect(await read(legacy)).toMatchObject({ email: colleague });
+});
+
+test('an unverified account’s enrolment (made before the check) is not completed: no attestation names it', async () => {
+  const email = uniqueEmail();
+  await registerUnverified(api, email);
+  const [enrolment] = await api.sql<{ id: string }>(
+    `INSERT INTO enrolment (user_id, session_id, status)
+     SELECT $1, s.id, 'CONFIRMED' FROM training_session s JOIN training t ON t.id = s.training_id
+     WHERE t.status = 'PUBLISHED' AND NOT s.cancelled AND s.starts_at < now() ORDER BY s.starts_at DESC LIMIT 1 RETURNING id`,
+    [await userIdOf(email)],
+  );
+  expect(enrolment).toBeDefined();
+  const { completeEnrolment } = await api.data<{ completeEnrolment: { userErrors: { code: string }[] } }>(
+    'mutation($id: ID!) { completeEnrolment(enrolmentId: $id) { userErrors { code } } }',
+    { id: globalId('Enrolment', enrolment.id) },
+    bearer(admin.token),
+  );
+  expect(completeEnrolment.userErrors).toEqual([{ code: 'EMAIL_NOT_VERIFIED' }]);
+  expect(await api.sql('SELECT id FROM attestation WHERE enrolment_id = $1', [enrolment.id])).toEqual([]);
 });
 
 test('accounts that existed before mailboxes were checked must verify too', async () => {

@@ -69,6 +69,8 @@ export interface CatalogueScope {
 
 /** The audience rule in SQL (see `eligibilityOf`): an empty axis does not restrict; an unknown employer or category matches no restriction on it. */
 function eligiblePredicate(agent: AgentProfile): Predicate {
+  // As `eligibilityOf`: an account that has not proved its mailbox is eligible to nothing.
+  if (!agent.emailVerified) return { sql: 'false', params: {} };
   return {
     sql: `(cardinality(t.audience_partner_ids) = 0 OR t.audience_partner_ids @> ARRAY[CAST(:agentEmployer AS uuid)])
       AND (cardinality(t.audience_categories) = 0 OR t.audience_categories @> ARRAY[CAST(:agentCategory AS training_audience_categories_enum)])
