@@ -55,6 +55,22 @@ test('a registration mails a French verification link, in text and HTML, over SM
   expect(stored).toBe(1);
 });
 
+test('a password reset link and the warning to an address’s owner arrive over SMTP too', async () => {
+  const email = newAddress();
+  await registerAs(email);
+  await registerAs(email, 'Quelqu’un d’autre');
+  await api.data(`mutation($email: String!) { requestPasswordReset(email: $email) { requested } }`, { email });
+  const mails = await eventually(() => (smtp.to(email).length === 3 ? smtp.to(email) : null));
+  const subjects = mails.map(mail => mail.subject).sort();
+  expect(subjects).toEqual(['Choisissez un nouveau mot de passe Mentor', 'Confirmez votre adresse e-mail sur Mentor', 'Tentative de création d’un compte Mentor avec votre adresse']);
+  const reset = mails.find(mail => mail.subject === 'Choisissez un nouveau mot de passe Mentor')!;
+  expect(reset.text).toMatch(new RegExp(`${APP_URL}/mot-de-passe\\?token=[\\w-]{43}`));
+  expect(reset.text).toContain('valable 1 heure');
+  expect(String(reset.html)).toContain(`href="${APP_URL}/mot-de-passe?token=`);
+  const warning = mails.find(mail => mail.subject!.startsWith('Tentative'))!;
+  expect(warning.text).toContain('Votre compte existe déjà : rien n’a été modifié.');
+});
+
 test('a refused registration writes no mail', async () => {
   const email = newAddress();
   expect((await registerAs(email, 'Camille', 'court')).register.userErrors).toEqual([{ code: 'WEAK_PASSWORD' }]);
