@@ -9,7 +9,6 @@ import { Field, ObjectType } from 'type-graphql';
 export type UserErrorCode =
   | 'VALIDATION'
   | 'NOT_FOUND'
-  | 'EMAIL_TAKEN'
   | 'DOMAIN_NOT_ALLOWED'
   | 'WEAK_PASSWORD'
   | 'INVALID_CREDENTIALS'
