@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { prepareEnrolmentRace, type RaceCheck } from './enrolment-race';
 import { generateInto, type GenerateReport } from './generate';
+import { describeImports, runImportWorkload, type ImportMeasure } from './import-workload';
 import { anonymousCatalogue, workloads, type Request, type Workload } from './workloads';
 
 interface AutocannonInstance extends PromiseLike<{ requests: { total: number }; duration: number; non2xx: number; errors: number }> {
@@ -206,6 +207,7 @@ async function main(): Promise<void> {
   const measures: Measure[] = [];
   let enrolment: (RaceCheck & { seconds: number }) | null = null;
   let soak: SoakReport | null = null;
+  let imports: ImportMeasure[] = [];
   try {
     for (const workload of workloads(state.slugs)) {
       const targets = [{ target: 'api' as const, server: api, requests: workload.api }];
@@ -223,6 +225,14 @@ async function main(): Promise<void> {
     console.log(`W4 api: ${w4.requestsPerSecond} req/s, p95 ${w4.latencyMs.p95} ms, ${w4.failedResponses} failed; ${JSON.stringify(enrolment)}`);
     measures.push(w4);
     soak = await soakTest(api, workloads(state.slugs), Number(values.soak), connections);
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      imports = await runImportWorkload(`${api.url}/graphql`, async (query, parameters) => (await client.query(query, parameters)).rows, jwtSecret);
+      console.log(describeImports(imports).join('\n'));
+    } finally {
+      await client.end();
+    }
   } finally {
     api.child.kill('SIGTERM');
     floor.child.kill('SIGTERM');
@@ -250,10 +260,11 @@ async function main(): Promise<void> {
     ratios,
     w4: enrolment,
     soak,
+    imports,
   };
   await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${markdown(measures, ratios, enrolment)}\n\nwritten to bench/results/latest.json`);
+  console.log(`\n${markdown(measures, ratios, enrolment)}\n${describeImports(imports).join('\n')}\n\nwritten to bench/results/latest.json`);
   const raceBroken = !enrolment || enrolment.overbooked + enrolment.brokenLines + enrolment.duplicates > 0;
   if (measures.some(m => m.failedResponses > 0) || raceBroken || (soak?.failedResponses ?? 0) > 0) process.exitCode = 1;
 }

@@ -10,6 +10,8 @@ import { AuthRateLimit1796000000002 } from './1796000000002-AuthRateLimit';
 import { VerifiedMailboxes1796000000003 } from './1796000000003-VerifiedMailboxes';
 import { CatalogueChanges1796000000004 } from './1796000000004-CatalogueChanges';
 import { RegistrationWarnings1796000000007 } from './1796000000007-RegistrationWarnings';
+import { Webhooks1796000000005 } from './1796000000005-Webhooks';
+import { ImportKeys1796000000006 } from './1796000000006-ImportKeys';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -24,5 +26,7 @@ export const migrations = [
   AuthRateLimit1796000000002,
   VerifiedMailboxes1796000000003,
   CatalogueChanges1796000000004,
+  Webhooks1796000000005,
+  ImportKeys1796000000006,
   RegistrationWarnings1796000000007,
 ];

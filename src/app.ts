@@ -25,6 +25,8 @@ import { forgetReferenceData } from './catalogue/reference-data.loader';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
 import { mailSender } from './mail/mail-sender';
+import { policyFor, setAddressPolicy } from './integration/webhook-address';
+import { webhookSender } from './integration/webhook-sender';
 import { startOutboxSenders, type OutboxSenders } from './outbox/outbox-sender';
 
 export interface App {
@@ -85,7 +87,10 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log, onCatalogueChange }) : null;
     const mail = mailSender({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, logLinks: !production });
     if (!config.mailUrl && production) log.warn('MAIL_URL is unset: e-mails (verification, password reset, notifications) stay in the outbox and are not sent');
-    outbox = startOutboxSenders(database.dataSource, log, [mail]);
+    const webhookPolicy = policyFor(config.nodeEnv);
+    setAddressPolicy(database.dataSource, webhookPolicy);
+    const webhooks = webhookSender(database.dataSource, { policy: webhookPolicy, outboxWritten: channel => outbox?.wake(channel) });
+    outbox = startOutboxSenders(database.dataSource, log, [mail, webhooks]);
     const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
       authRateLimitPerMinute: config.authRateLimitPerMinute,
       trustProxy: config.trustProxy,

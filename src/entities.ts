@@ -18,6 +18,8 @@ import { FaqEntry } from './content/faq-entry.entity';
 import { TourStep } from './content/tour-step.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
 import { CatalogueChange } from './integration/catalogue-change.entity';
+import { Webhook } from './integration/webhook.entity';
+import { WebhookDelivery } from './integration/webhook-delivery.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
 export const entities = [
@@ -41,4 +43,6 @@ export const entities = [
   Attestation,
   OutboxMessage,
   CatalogueChange,
+  Webhook,
+  WebhookDelivery,
 ];

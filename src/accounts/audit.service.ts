@@ -14,7 +14,8 @@ export type AuditAction =
   | 'TRAINING_PUBLISHED'
   | 'REVISION_PUBLISHED'
   | 'TRAINING_ARCHIVED'
-  | 'SESSION_CANCELLED';
+  | 'SESSION_CANCELLED'
+  | 'TRAININGS_IMPORTED';
 
 function actorOf(ctx: Context): string | null {
   if (ctx.viewer.userId) return toGlobalId('User', ctx.viewer.userId);

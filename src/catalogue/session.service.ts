@@ -14,19 +14,45 @@ import type { Training } from './training.entity';
 import { recordChanges } from '../integration/catalogue-changes';
 import { ChangeType } from '../integration/integration.enums';
 
-type Schedule = Pick<TrainingSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt'>;
+export type Schedule = Pick<TrainingSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt'>;
 
-/** Dates that make sense together; each refusal names the field to correct. */
-function checkSchedule(schedule: Schedule): void {
+/** Dates that make sense together; each refusal names the field to correct (under `path`: the input). */
+export function checkSchedule(schedule: Schedule, path: string[] = ['input']): void {
   const refusals = new Refusals();
-  if (schedule.endsAt <= schedule.startsAt) refusals.add('VALIDATION', 'La session doit finir après avoir commencé.', ['input', 'endsAt']);
+  if (schedule.endsAt <= schedule.startsAt) refusals.add('VALIDATION', 'La session doit finir après avoir commencé.', [...path, 'endsAt']);
   else if (schedule.enrolmentClosesAt > schedule.endsAt) {
-    refusals.add('VALIDATION', 'Les inscriptions doivent fermer au plus tard à la fin de la session.', ['input', 'enrolmentClosesAt']);
+    refusals.add('VALIDATION', 'Les inscriptions doivent fermer au plus tard à la fin de la session.', [...path, 'enrolmentClosesAt']);
   }
   if (schedule.enrolmentOpensAt >= schedule.enrolmentClosesAt) {
-    refusals.add('VALIDATION', 'Les inscriptions doivent ouvrir avant de fermer.', ['input', 'enrolmentOpensAt']);
+    refusals.add('VALIDATION', 'Les inscriptions doivent ouvrir avant de fermer.', [...path, 'enrolmentOpensAt']);
   }
   refusals.throwIfAny();
+}
+
+/** A new session's dates: by default enrolment opens now and closes when the session starts. */
+export function newSessionSchedule(input: Pick<SessionInput, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt'>, path: string[] = ['input']): Schedule {
+  if (!input.enrolmentOpensAt && !input.enrolmentClosesAt && input.startsAt <= new Date()) {
+    throw new DomainError(
+      'VALIDATION',
+      'La session a déjà commencé : la fenêtre d’inscription par défaut (de maintenant au début) serait vide ; précisez enrolmentOpensAt et enrolmentClosesAt.',
+      [...path, 'startsAt'],
+    );
+  }
+  const schedule: Schedule = {
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    enrolmentOpensAt: input.enrolmentOpensAt ?? new Date(),
+    enrolmentClosesAt: input.enrolmentClosesAt ?? input.startsAt,
+  };
+  checkSchedule(schedule, path);
+  return schedule;
+}
+
+/** Capacity never goes below the seats already taken. */
+export function checkCapacity(capacity: number | null, taken: number, path: string[] = ['input']): void {
+  if (capacity !== null && capacity < taken) {
+    throw new DomainError('VALIDATION', `${taken} places sont déjà prises : la capacité ne peut pas descendre en dessous.`, [...path, 'capacity']);
+  }
 }
 
 /** Sessions are operational: they change on drafts and live trainings alike, never on archived or rejected ones. */
@@ -60,20 +86,7 @@ export async function createSession(ctx: Context, input: SessionInput): Promise<
   return ctx.db.transaction(async manager => {
     ctx.catalogueChanged();
     const training = await lockTrainingForSessions(manager, grants, input.trainingId, ['input', 'trainingId']);
-    if (!input.enrolmentOpensAt && !input.enrolmentClosesAt && input.startsAt <= new Date()) {
-      throw new DomainError(
-        'VALIDATION',
-        'La session a déjà commencé : la fenêtre d’inscription par défaut (de maintenant au début) serait vide ; précisez enrolmentOpensAt et enrolmentClosesAt.',
-        ['input', 'startsAt'],
-      );
-    }
-    const schedule: Schedule = {
-      startsAt: input.startsAt,
-      endsAt: input.endsAt,
-      enrolmentOpensAt: input.enrolmentOpensAt ?? new Date(),
-      enrolmentClosesAt: input.enrolmentClosesAt ?? input.startsAt,
-    };
-    checkSchedule(schedule);
+    const schedule = newSessionSchedule(input);
     const session = manager.create(TrainingSession, {
       ...schedule,
       trainingId: training.id,
@@ -106,9 +119,7 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
     checkSchedule(schedule);
     const capacity = input.capacity === undefined ? session.capacity : input.capacity;
     const taken = await seatsTaken(manager, session.id);
-    if (capacity !== null && capacity < taken) {
-      throw new DomainError('VALIDATION', `${taken} places sont déjà prises : la capacité ne peut pas descendre en dessous.`, ['input', 'capacity']);
-    }
+    checkCapacity(capacity, taken);
     const location = input.location === undefined ? session.location : input.location?.trim() || null;
     await manager.update(TrainingSession, { id: session.id }, { ...schedule, capacity, location });
     // Seats added (or no limit any more): the agents waiting get them, first come first served.

@@ -8,6 +8,8 @@ import { PublicCatalogue, SeatCount } from '../graphql/cache-control';
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A dated run of a training that agents enrol in.' })
 @Entity()
 @Index(['trainingId', 'startsAt'])
+// Imports match sessions on their partner's reference, within their training.
+@Index(['trainingId', 'externalRef'], { unique: true, where: '"external_ref" IS NOT NULL' })
 @Index(['enrolmentOpensAt', 'enrolmentClosesAt'], { where: 'NOT "cancelled"' })
 @Index('training_session_open_idx', { synchronize: false })
 // Overbooking is impossible, not only prevented: the counters below are kept by a trigger on enrolment.
@@ -20,6 +22,10 @@ export class TrainingSession extends TimestampedNode {
 
   @Column({ type: 'uuid' })
   trainingId: string;
+
+  @Field(() => String, { nullable: true, description: "The partner's own reference for the session, unique within its training (importTrainings matches on it)." })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  externalRef: string | null;
 
   @Field()
   @Column({ type: 'timestamptz' })

@@ -15,6 +15,8 @@ import { ReviewResolver } from '../review/review.resolver';
 import { EnrolmentFieldsResolver, TrainingEligibilityResolver } from '../enrolment/enrolment-fields.resolver';
 import { EnrolmentResolver } from '../enrolment/enrolment.resolver';
 import { ContentResolver } from '../content/content.resolver';
+import { ImportResolver } from '../integration/import.resolver';
+import { WebhookResolver } from '../integration/webhook.resolver';
 import { NodeResolver } from './node.resolver';
 import { CatalogueFeedResolver } from '../integration/catalogue-feed.resolver';
 import { cacheControlDirective } from './cache-control';
@@ -41,6 +43,8 @@ export const resolvers = [
   EnrolmentFieldsResolver,
   TrainingEligibilityResolver,
   ContentResolver,
+  ImportResolver,
+  WebhookResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

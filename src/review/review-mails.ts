@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../accounts/accounts.enums';
 import type { Grant } from '../auth/viewer';
 import type { Training } from '../catalogue/training.entity';
 import type { Context } from '../context';
@@ -132,14 +131,18 @@ export async function notifyDecision(ctx: Context, manager: EntityManager, facts
   await queueMail(ctx, manager, rows.map(row => decisionMail(ctx.appUrl, { email: row.email, displayName: row.display_name }, facts)));
 }
 
+interface Reviewer extends Recipient {
+  grants: Grant[];
+}
+
 /**
- * A training or revision was submitted: every committee member who wants to know (`notifyNewSubmissions`),
- * with a verified mailbox, who may review it (review-rights: not its partner's editors, not admins),
- * but the submitter. The members are read with their grants in one statement, and the rule applied
- * here as `reviewTraining` applies it.
+ * Committee members who want to hear of new submissions (`notifyNewSubmissions`), with a verified
+ * mailbox, but the submitter; read with their grants in one statement, so that the review rule
+ * (review-rights: not the training's partner's editors, not admins) is applied here as
+ * `reviewTraining` applies it.
  */
-export async function notifySubmission(ctx: Context, manager: EntityManager, facts: SubmissionFacts): Promise<void> {
-  const rows: { email: string; display_name: string; grants: { role: Role; partnerId: string | null }[] }[] = await manager.query(
+async function reviewersToNotify(ctx: Context, manager: EntityManager): Promise<Reviewer[]> {
+  const rows: { email: string; display_name: string; grants: Grant[] }[] = await manager.query(
     `SELECT u.email, u.display_name, json_agg(json_build_object('role', g.role, 'partnerId', g.partner_id)) AS grants
      FROM user_account u JOIN role_grant g ON g.user_id = u.id
      WHERE u.email_verified AND u.notify_new_submissions AND u.id IS DISTINCT FROM $1::uuid
@@ -147,11 +150,56 @@ export async function notifySubmission(ctx: Context, manager: EntityManager, fac
      GROUP BY u.id ORDER BY u.email`,
     [ctx.viewer.userId],
   );
-  const mails = rows.flatMap(row => {
-    const grants: Grant[] = row.grants;
-    if (!mayReviewTrainingOf(grants, facts.training.partnerId)) return [];
-    const committees = Object.values(Committee).filter(committee => maySpeakFor(grants, committee));
-    return [submissionMail(ctx.appUrl, { email: row.email, displayName: row.display_name, committees }, facts)];
+  return rows.map(row => ({ email: row.email, displayName: row.display_name, grants: row.grants }));
+}
+
+const committeesOf = (grants: Grant[]) => Object.values(Committee).filter(committee => maySpeakFor(grants, committee));
+
+/** A training or revision was submitted: every committee member who wants to know and may review it. */
+export async function notifySubmission(ctx: Context, manager: EntityManager, facts: SubmissionFacts): Promise<void> {
+  const reviewers = await reviewersToNotify(ctx, manager);
+  const mails = reviewers.flatMap(reviewer =>
+    mayReviewTrainingOf(reviewer.grants, facts.training.partnerId) ? [submissionMail(ctx.appUrl, { ...reviewer, committees: committeesOf(reviewer.grants) }, facts)] : [],
+  );
+  await queueMail(ctx, manager, mails);
+}
+
+/** Titles a digest lists before "and N more". */
+const DIGEST_TITLES = 20;
+
+export function submissionsMail(appUrl: string, user: Recipient & { committees: Committee[] }, submissions: SubmissionFacts[]): Mail {
+  const committees = user.committees.map(committee => `du ${COMMITTEE[committee].name}`).join(' et ');
+  const listed = submissions.slice(0, DIGEST_TITLES).map(facts => `« ${facts.training.title} »${facts.onRevision ? ' (modifications de la version publiée)' : ''}`);
+  const more = submissions.length - listed.length;
+  return composeMail(user.email, {
+    subject: `${submissions.length} formations à examiner`,
+    greeting: greeting(user),
+    paragraphs: [
+      `${submissions.length} formations ou modifications de formations publiées ont été soumises ensemble aux comités :`,
+      ...listed,
+      ...(more > 0 ? [`et ${more} autre${more > 1 ? 's' : ''}.`] : []),
+      `Elles attendent la décision ${committees}.`,
+    ],
+    action: { label: 'Ouvrir la file de relecture', url: `${appUrl}/relecture` },
+    after: ['Vous recevez ce message parce que vous êtes membre d’un comité de relecture. Vous pouvez le désactiver dans vos préférences de notification.'],
+  });
+}
+
+/**
+ * Several submissions at once (an import): one message per member, listing those they may review,
+ * rather than hundreds; the members are read once whatever the number of trainings.
+ */
+export async function notifySubmissions(ctx: Context, manager: EntityManager, submissions: SubmissionFacts[]): Promise<void> {
+  if (submissions.length <= 1) {
+    if (submissions.length === 1) await notifySubmission(ctx, manager, submissions[0]);
+    return;
+  }
+  const reviewers = await reviewersToNotify(ctx, manager);
+  const mails = reviewers.flatMap(reviewer => {
+    const theirs = submissions.filter(facts => mayReviewTrainingOf(reviewer.grants, facts.training.partnerId));
+    if (theirs.length === 0) return [];
+    const user = { ...reviewer, committees: committeesOf(reviewer.grants) };
+    return [theirs.length === 1 ? submissionMail(ctx.appUrl, user, theirs[0]) : submissionsMail(ctx.appUrl, user, theirs)];
   });
   await queueMail(ctx, manager, mails);
 }

@@ -1,0 +1,86 @@
+import { signAccessToken } from '../src/auth/tokens';
+
+/*
+ * W6: importTrainings of 500 whole sheets with 3 sessions each, in one call, three times: all new
+ * (CREATED), the same again (UNCHANGED), then every session's capacity changed (UPDATED, 1,500
+ * session updates). The issue's budget: ≤ 5 s a call, statements that do not grow with the items.
+ * `npm run bench` runs it on its PostgreSQL; `node dist/bench/import-alone.js` alone (embedded, or DATABASE_URL).
+ */
+
+export interface ImportMeasure {
+  step: 'create' | 'unchanged' | 'sessions';
+  items: number;
+  sessions: number;
+  ms: number;
+  statements: number;
+  report: { created: number; updated: number; unchanged: number; failed: number; applied: boolean };
+}
+
+type Sql = (query: string, parameters?: unknown[]) => Promise<{ id: string }[]>;
+
+const IMPORT = `mutation W6($items: [TrainingImportInput!]!) { importTrainings(partner: "maa", items: $items) {
+  created updated unchanged failed applied userErrors { message } items { status training { id } } } }`;
+
+/** A bench admin (its grants are read from the database for each request), and no trainings left by an earlier run. */
+async function prepare(sql: Sql): Promise<string> {
+  await sql(`DELETE FROM training WHERE external_ref LIKE 'BENCH-IMPORT-%'`);
+  const [admin] = await sql(
+    `INSERT INTO user_account (email, password_hash, display_name, email_verified) VALUES ('bench-import@numerique.gouv.fr', '!', 'Import du banc', true)
+     ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name RETURNING id`,
+  );
+  await sql(`INSERT INTO role_grant (user_id, role) SELECT $1, 'ADMIN' WHERE NOT EXISTS (SELECT 1 FROM role_grant WHERE user_id = $1 AND role = 'ADMIN')`, [admin.id]);
+  return admin.id;
+}
+
+function items(count: number, sessionsPerItem: number, capacity: number) {
+  const start = Date.UTC(2031, 0, 5, 9);
+  return Array.from({ length: count }, (_, n) => ({
+    externalRef: `BENCH-IMPORT-${n}`,
+    collection: 'numerique',
+    licence: 'etalab-2.0',
+    title: `Formation importée du banc numéro ${n}`,
+    summary: 'Une fiche complète, importée depuis le système du partenaire.',
+    objectives: ['Comprendre le cadre', 'Appliquer la méthode', 'Évaluer les résultats'],
+    modality: 'VIRTUAL_CLASS',
+    durationMinutes: 180,
+    keywords: ['import', 'banc', `lot-${n % 10}`],
+    targetJobs: ['Gestionnaire'],
+    audience: 'Agents des services déconcentrés.',
+    sessions: Array.from({ length: sessionsPerItem }, (_, s) => ({
+      externalRef: `S${s}`,
+      startsAt: new Date(start + (n + 30 * s) * 86_400_000).toISOString(),
+      endsAt: new Date(start + (n + 30 * s) * 86_400_000 + 3 * 3_600_000).toISOString(),
+      capacity,
+      location: 'Classe virtuelle',
+    })),
+  }));
+}
+
+export async function runImportWorkload(graphqlUrl: string, sql: Sql, jwtSecret: string, options = { items: 500, sessionsPerItem: 3 }): Promise<ImportMeasure[]> {
+  const token = signAccessToken(jwtSecret, await prepare(sql), []);
+  const measures: ImportMeasure[] = [];
+  const call = async (step: ImportMeasure['step'], body: object[]) => {
+    const started = performance.now();
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: IMPORT, variables: { items: body } }),
+    });
+    const ms = Math.round(performance.now() - started);
+    const answer = (await response.json()) as { data?: { importTrainings: ImportMeasure['report'] & { userErrors: unknown[] } }; errors?: unknown[] };
+    if (!answer.data || answer.errors || answer.data.importTrainings.userErrors.length > 0) throw new Error(`W6 ${step}: ${JSON.stringify(answer).slice(0, 500)}`);
+    const { created, updated, unchanged, failed, applied } = answer.data.importTrainings;
+    measures.push({ step, items: body.length, sessions: body.length * options.sessionsPerItem, ms, statements: Number(response.headers.get('x-sql-statements')), report: { created, updated, unchanged, failed, applied } });
+  };
+  const first = items(options.items, options.sessionsPerItem, 20);
+  await call('create', first);
+  await call('unchanged', first);
+  await call('sessions', items(options.items, options.sessionsPerItem, 25));
+  return measures;
+}
+
+export function describeImports(measures: ImportMeasure[]): string[] {
+  return measures.map(
+    m => `W6 import ${m.step}: ${m.items} items (${m.sessions} sessions) in ${m.ms} ms, ${m.statements} statements — created ${m.report.created}, updated ${m.report.updated}, unchanged ${m.report.unchanged}, failed ${m.report.failed}`,
+  );
+}

@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AddressRefused, checkWebhookTarget, DEVELOPMENT_POLICY, PRODUCTION_POLICY, whyNotPublic } from '../../src/integration/webhook-address';
+import { NoResponse, postWebhook } from '../../src/integration/webhook-http';
+import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelaySeconds } from '../../src/integration/webhook-sender';
+
+const refused = [
+  // IPv4: this network, private, CGNAT, loopback, link-local and metadata, reserved, multicast, broadcast
+  '0.0.0.0', '0.1.2.3', '10.0.0.1', '10.255.255.255', '100.64.0.1', '100.100.100.200', '127.0.0.1', '127.1.2.3',
+  '169.254.169.254', '169.254.0.1', '172.16.0.1', '172.31.255.254', '192.0.0.192', '192.0.2.10', '192.168.1.1',
+  '198.18.0.1', '198.51.100.7', '203.0.113.9', '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255',
+  // IPv6: unspecified, loopback, IPv4-compatible, mapped and NAT64 forms of private IPv4, unique-local
+  // (AWS metadata fd00:ec2::254), link-local, site-local, multicast, documentation, 6to4, Teredo, discard
+  '::', '::1', '::127.0.0.1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '0:0:0:0:0:ffff:10.0.0.1',
+  '64:ff9b::10.0.0.1', '64:ff9b::a9fe:a9fe', 'fc00::1', 'fd00:ec2::254', 'fe80::1', 'fe80::1%eth0', 'febf::1', 'fec0::1', 'ff02::1',
+  '2001:db8::1', '2002:7f00:1::1', '2001:0:4136:e378::1', '100::1', '3fff::1', '1::1', '4000::1',
+];
+const accepted = ['1.1.1.1', '8.8.8.8', '93.184.215.14', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2606:4700:4700::1111', '2a00:1450:4007:80f::200e', '::ffff:8.8.8.8', '64:ff9b::808:808'];
+
+test.each(refused)('%s is not a public address', address => {
+  expect(whyNotPublic(address)).not.toBeNull();
+});
+
+test.each(accepted)('%s is a public address', address => {
+  expect(whyNotPublic(address)).toBeNull();
+});
+
+const resolving = (...addresses: string[]) => async () => addresses.map(address => ({ address, family: address.includes(':') ? 6 : 4 }));
+
+test('in production: https only, no credentials, every resolved address public, the checked one answered', async () => {
+  const check = (url: string, resolve = resolving('93.184.215.14')) => checkWebhookTarget(url, PRODUCTION_POLICY, resolve);
+  await expect(check('http://partenaire.example/hook')).rejects.toThrow('https');
+  await expect(check('ftp://partenaire.example/hook')).rejects.toThrow(AddressRefused);
+  await expect(check('pas une url')).rejects.toThrow(AddressRefused);
+  await expect(check('https://user:pw@partenaire.example/hook')).rejects.toThrow('identifiants');
+  // One private address among public ones refuses the name (a rebinding resolver could pick it).
+  await expect(check('https://partenaire.example/hook', resolving('93.184.215.14', '10.0.0.7'))).rejects.toThrow('10.0.0.7');
+  await expect(check('https://partenaire.example/hook', resolving('::ffff:127.0.0.1'))).rejects.toThrow(AddressRefused);
+  await expect(check('https://partenaire.example/hook', async () => Promise.reject(new Error('ENOTFOUND')))).rejects.toThrow('ne se résout pas');
+  // Literal addresses, in every spelling the URL parser normalises (decimal, hex, short, bracketed IPv6).
+  for (const url of ['https://127.0.0.1/', 'https://2130706433/', 'https://0x7f.1/', 'https://[::1]/', 'https://[::ffff:169.254.169.254]/', 'https://localhost/']) {
+    await expect(checkWebhookTarget(url, PRODUCTION_POLICY)).rejects.toThrow(AddressRefused);
+  }
+  await expect(check('https://partenaire.example:8443/hook?x=1')).resolves.toMatchObject({ hostname: 'partenaire.example', address: '93.184.215.14', family: 4 });
+  await expect(checkWebhookTarget('https://[2606:4700:4700::1111]/', PRODUCTION_POLICY)).resolves.toMatchObject({ address: '2606:4700:4700::1111', family: 6 });
+});
+
+test('outside production, http to loopback is allowed (tests, a developer’s receiver)', async () => {
+  await expect(checkWebhookTarget('http://127.0.0.1:9/hook', DEVELOPMENT_POLICY)).resolves.toMatchObject({ address: '127.0.0.1' });
+});
+
+test('retries: about 10 s × 2ⁿ, at least 5 of them, over more than a day', () => {
+  expect([1, 2, 3, 4, 5, 6].map(webhookRetryDelaySeconds)).toEqual([10, 20, 40, 80, 160, 320]);
+  expect(WEBHOOK_MAX_ATTEMPTS - 1).toBeGreaterThanOrEqual(5);
+  const total = Array.from({ length: WEBHOOK_MAX_ATTEMPTS - 1 }, (_, index) => webhookRetryDelaySeconds(index + 1)).reduce((a, b) => a + b);
+  expect(total).toBeGreaterThan(24 * 3600);
+});
+
+describe('posting', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url === '/big') {
+        response.writeHead(200);
+        // 1 MiB announced and sent slowly: only the first 64 KiB are read.
+        response.write(Buffer.alloc(100 * 1024, 'a'));
+        return;
+      }
+      if (request.url === '/slow') return; // never answers
+      response.writeHead(204).end();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  });
+  const target = async (path: string) => checkWebhookTarget(`http://127.0.0.1:${port}${path}`, DEVELOPMENT_POLICY);
+  const limits = { connectTimeoutMs: 500, totalTimeoutMs: 800, maxResponseBytes: 64 * 1024 };
+
+  test('a body is read at most 64 KiB', async () => {
+    const result = await postWebhook(await target('/big'), {}, '{}', limits, new AbortController().signal);
+    expect(result.status).toBe(200);
+    expect(result.body.length).toBe(64 * 1024);
+  });
+
+  test('a receiver that does not answer in time is given up', async () => {
+    const started = Date.now();
+    await expect(postWebhook(await target('/slow'), {}, '{}', limits, new AbortController().signal)).rejects.toThrow(NoResponse);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('an abort cuts a request short', async () => {
+    const stopping = new AbortController();
+    const pending = postWebhook(await target('/slow'), {}, '{}', { ...limits, totalTimeoutMs: 60_000 }, stopping.signal);
+    setTimeout(() => stopping.abort(), 50);
+    await expect(pending).rejects.toThrow('arrêt');
+  });
+
+  test('a refused connection is an error without a status', async () => {
+    const closed = createServer();
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise(resolve => closed.close(resolve));
+    const unreachable = await checkWebhookTarget(`http://127.0.0.1:${closedPort}/`, DEVELOPMENT_POLICY);
+    await expect(postWebhook(unreachable, {}, '{}', limits, new AbortController().signal)).rejects.toThrow('connexion impossible');
+  });
+});
