@@ -97,6 +97,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       authBudgetStore,
       outbox,
       appUrl: config.appUrl,
+      routes: [],
     });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AuthBudgetStore } from '../accounts/auth-budget-store';
@@ -12,6 +13,7 @@ import { HttpError, readJsonBody } from './request-body';
 import { clientAddressOf } from './client-address';
 import type { CachedResponse, ResponseCache } from './response-cache';
 import { viewerOf } from './request-viewer';
+import type { HttpRoute } from './http-route';
 
 export interface HttpServerDeps {
   apollo: ApolloServer<Context>;
@@ -30,7 +32,11 @@ export interface HttpServerDeps {
   authBudgetStore: AuthBudgetStore;
   outbox: Context['outbox'];
   appUrl: string;
+  /** The domains' plain-HTTP endpoints (exports, files). */
+  routes: readonly HttpRoute[];
 }
+
+const HTTP_STATUS_OF: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -53,7 +59,6 @@ async function readiness(db: DataSource): Promise<{ ready: boolean; reason?: str
 }
 
 async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {
-  const { requestId } = trace;
   const body = req.method === 'POST' ? await readJsonBody(req, LIMITS.maxBodyBytes) : undefined;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -82,22 +87,27 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: Ht
   function execute() {
     return deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
-      context: async () =>
-        createContext({
-          requestId,
-          trace,
-          log: deps.log.child({ requestId }),
-          db: deps.db,
-          viewer: viewerOf(req, deps.jwtSecret),
-          jwtSecret: deps.jwtSecret,
-          attestationIssuer: deps.attestationIssuer,
-          onCatalogueCommit: () => deps.responseCache?.committed(),
-          outbox: deps.outbox,
-          appUrl: deps.appUrl,
-          authBudget: { address: clientAddressOf(req, deps.trustProxy), perMinute: deps.authRateLimitPerMinute, store: deps.authBudgetStore },
-        }),
+      context: async () => contextOf(req, deps, trace),
     });
   }
+}
+
+/** The request's context: who asks (from the bearer token), loaders, and what services need. */
+function contextOf(req: IncomingMessage, deps: HttpServerDeps, trace: RequestTrace): Context {
+  const { requestId } = trace;
+  return createContext({
+    requestId,
+    trace,
+    log: deps.log.child({ requestId }),
+    db: deps.db,
+    viewer: viewerOf(req, deps.jwtSecret),
+    jwtSecret: deps.jwtSecret,
+    attestationIssuer: deps.attestationIssuer,
+    onCatalogueCommit: () => deps.responseCache?.committed(),
+    outbox: deps.outbox,
+    appUrl: deps.appUrl,
+    authBudget: { address: clientAddressOf(req, deps.trustProxy), perMinute: deps.authRateLimitPerMinute, store: deps.authBudgetStore },
+  });
 }
 
 /** A cached answer in the shape Apollo gives its own, marked as a hit. */
@@ -124,7 +134,14 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
     res.setHeader('access-control-allow-origin', '*');
     return sendJson(res, 200, deps.attestationIssuer.keys.jwks);
   }
-  sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz', '/.well-known/jwks.json'] });
+  for (const candidate of deps.routes) {
+    const match = candidate.method === req.method ? candidate.path.exec(path) : null;
+    if (match) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      return candidate.handle({ req, res, url, params: match.slice(1), context: () => contextOf(req, deps, trace) });
+    }
+  }
+  sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz', '/.well-known/jwks.json', ...deps.routes.map(known => `${known.method} ${known.path.source}`)] });
 }
 
 /** Node's HTTP server: the GraphQL endpoint, health probes and one structured log line per request. */
@@ -151,7 +168,14 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     });
     route(req, res, deps, trace).catch((error: unknown) => {
       if (error instanceof HttpError) {
-        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST' } }] });
+        return;
+      }
+      // A route's refusal in the API's own terms (UNAUTHENTICATED from the bearer token, FORBIDDEN from a service).
+      if (error instanceof GraphQLError && !res.headersSent) {
+        const code = String(error.extensions.code);
+        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? HTTP_STATUS_OF[code] ?? 400;
+        sendJson(res, status, { errors: [{ message: error.message, extensions: { code } }] });
         return;
       }
       deps.log.error({ err: error, requestId }, 'request failed');

@@ -1,0 +1,27 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from '../context';
+
+/** What a route's handler gets: the request, its path's captured groups, and the request's context on demand. */
+export interface RouteRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The path pattern's capture groups. */
+  params: string[];
+  url: URL;
+  /**
+   * The request context, as GraphQL resolvers get it (the bearer token's viewer, loaders, rights);
+   * a token that does not verify throws UNAUTHENTICATED (answered 401).
+   */
+  context(): Context;
+}
+
+/**
+ * A plain-HTTP endpoint beside /graphql (a file, an export), owned by its domain and listed in
+ * app.ts. Handlers stream their answer and keep rights in services, as resolvers do.
+ */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Matched against the whole path, without the query string. */
+  path: RegExp;
+  handle(request: RouteRequest): Promise<void>;
+}
