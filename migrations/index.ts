@@ -10,6 +10,7 @@ import { AuthRateLimit1796000000002 } from './1796000000002-AuthRateLimit';
 import { VerifiedMailboxes1796000000003 } from './1796000000003-VerifiedMailboxes';
 import { CatalogueChanges1796000000004 } from './1796000000004-CatalogueChanges';
 import { RegistrationWarnings1796000000007 } from './1796000000007-RegistrationWarnings';
+import { FeedHistory1796000000009 } from './1796000000009-FeedHistory';
 import { Webhooks1796000000005 } from './1796000000005-Webhooks';
 import { ImportKeys1796000000006 } from './1796000000006-ImportKeys';
 
@@ -29,4 +30,5 @@ export const migrations = [
   Webhooks1796000000005,
   ImportKeys1796000000006,
   RegistrationWarnings1796000000007,
+  FeedHistory1796000000009,
 ];

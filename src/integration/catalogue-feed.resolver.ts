@@ -5,7 +5,7 @@ import { perPageItem } from '../graphql/complexity';
 import { toGlobalId } from '../graphql/global-id';
 import { PageInfo } from '../graphql/pagination';
 import { CatalogueChange } from './catalogue-change.entity';
-import { changeCursor, listChanges } from './catalogue-feed';
+import { changeCursor, countChanges, listChanges } from './catalogue-feed';
 
 @ObjectType()
 class CatalogueChangeEdge {
@@ -23,6 +23,13 @@ export class CatalogueChangeConnection {
 
   @Field(() => PageInfo)
   pageInfo: PageInfo;
+
+  countTotal: () => Promise<number>;
+
+  @Field(() => Int, { description: 'How many events the feed hands out now, from its start.' })
+  get totalCount(): Promise<number> {
+    return this.countTotal();
+  }
 }
 
 @Resolver(() => CatalogueChange)
@@ -33,12 +40,12 @@ export class CatalogueFeedResolver {
       'The published catalogue’s events in the order to apply them, for mirrors: resume from the last `cursor` read (or `pageInfo.endCursor`); ' +
       'an event is handed out once every transaction that could still write an earlier one has ended, so a reader never skips or repeats one.',
   })
-  catalogueChanges(
+  async catalogueChanges(
     @Ctx() ctx: Context,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
   ): Promise<CatalogueChangeConnection> {
-    return listChanges(ctx, after, first);
+    return Object.assign(new CatalogueChangeConnection(), await listChanges(ctx, after, first), { countTotal: () => countChanges(ctx) });
   }
 
   @FieldResolver(() => String, { description: 'This event’s place in the feed: pass it as `after` to resume.' })

@@ -9,10 +9,12 @@ export function changeCursor(change: Pick<CatalogueChange, 'transactionId' | 'id
   return Buffer.from(`change:${change.transactionId}:${change.id}`).toString('base64url');
 }
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 function positionAfter(cursor: string | null | undefined): [string, string] {
   if (cursor === null || cursor === undefined) return ['-1', '0'];
   const match = /^change:(\d{1,19}):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw badUserInput('Curseur invalide : passez la valeur `cursor` d’un événement lu.', 'after');
+  if (!match || match.slice(1).some(value => BigInt(value) > MAX_BIGINT)) throw badUserInput('Curseur invalide : passez la valeur `cursor` d’un événement lu.', 'after');
   return [match[1], match[2]];
 }
 
@@ -27,7 +29,8 @@ export interface ChangePage {
  * ordering by id alone would let a reader see event 7 committed, move past it, and never see
  * event 6 of a slower transaction. Transactions below the horizon have all ended: no event can
  * appear any more before an event already handed out, so resuming from a cursor never skips and
- * never repeats. The price: a long transaction holds the feed back while it runs.
+ * never repeats. The price: a long transaction holds the feed back while it runs (the horizon is
+ * the server's: a transaction in another database on the same server counts too).
  */
 export async function listChanges(ctx: Context, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage> {
   const [transactionId, id] = positionAfter(after);
@@ -46,4 +49,12 @@ export async function listChanges(ctx: Context, after: string | null | undefined
     edges,
     pageInfo: { hasNextPage: rows.length > size, hasPreviousPage: after != null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? after ?? null },
   };
+}
+
+/** Events the feed hands out now (below the same horizon). */
+export async function countChanges(ctx: Context): Promise<number> {
+  const [{ count }]: { count: number }[] = await ctx.db.query(
+    `SELECT count(*)::int AS count FROM catalogue_change WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`,
+  );
+  return count;
 }

@@ -83,7 +83,8 @@ async function main(): Promise<number> {
     const report = await importTrainings(ctx, { partner: values.partner, items, dryRun: values['dry-run'], errorPolicy: policy, source });
     if (values.json) console.log(JSON.stringify({ ...report, items: report.items.map(item => ({ ...item, training: item.training && { slug: item.training.slug, status: item.training.status } })) }, null, 2));
     else printReport(report);
-    return report.failed > 0 || !report.applied ? 1 : 0;
+    // A dry run without failures is a success: a script checks a file before importing it.
+    return report.failed > 0 || (!report.applied && !values['dry-run']) ? 1 : 0;
   } finally {
     await database.close();
   }

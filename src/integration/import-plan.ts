@@ -182,10 +182,12 @@ export function planItem(item: TrainingImportInput, index: number, sheet: SheetV
     if (training.status === TrainingStatus.DRAFT || training.status === TrainingStatus.CHANGES_REQUESTED) {
       if (sheetChanges || slugChanges) plan.sheetAction = 'edit';
     } else if (training.status === TrainingStatus.PUBLISHED) {
+      // The partner's sheet is back to the live one while a different revision waits: that revision must not go live.
+      const staleRevision = revision !== null && !sameSheet(sheetOf(revision), sheet);
       if (slugChanges) refuse(new DomainError('VALIDATION', 'Le slug d’une formation publiée ne change plus : ses liens doivent rester valables.', path(index, 'slug')));
-      else if (sheetChanges && revision?.status === TrainingStatus.SUBMITTED) {
+      else if ((sheetChanges || staleRevision) && revision?.status === TrainingStatus.SUBMITTED) {
         refuse(new DomainError('INVALID_TRANSITION', 'La révision en attente est en cours d’examen par les comités : attendez leur décision pour la modifier.', path(index)));
-      } else if (sheetChanges) Object.assign(plan, { sheetAction: 'revise', revision });
+      } else if (sheetChanges || staleRevision) Object.assign(plan, { sheetAction: 'revise', revision });
     } else if (sheetChanges || slugChanges) refuse(new DomainError('INVALID_TRANSITION', FROZEN[training.status]!, path(index)));
   }
   const heldSessions = training ? held.sessions.get(training.id) : undefined;

@@ -11,12 +11,12 @@ import type { DataSource } from 'typeorm';
  */
 export interface AddressPolicy {
   requireHttps: boolean;
-  /** Outside production: loopback and private receivers (tests, a developer's machine). */
-  allowPrivate: boolean;
+  /** Outside production: receivers on this machine (tests, a developer's). Private networks and metadata stay refused. */
+  allowLoopback: boolean;
 }
 
-export const PRODUCTION_POLICY: AddressPolicy = Object.freeze({ requireHttps: true, allowPrivate: false });
-export const DEVELOPMENT_POLICY: AddressPolicy = Object.freeze({ requireHttps: false, allowPrivate: true });
+export const PRODUCTION_POLICY: AddressPolicy = Object.freeze({ requireHttps: true, allowLoopback: false });
+export const DEVELOPMENT_POLICY: AddressPolicy = Object.freeze({ requireHttps: false, allowLoopback: true });
 
 export const policyFor = (nodeEnv: string): AddressPolicy => (nodeEnv === 'production' ? PRODUCTION_POLICY : DEVELOPMENT_POLICY);
 
@@ -105,6 +105,16 @@ export function whyNotPublic(address: string): string | null {
   return ipv6Blocked.check(canonical, 'ipv6') ? 'adresse IPv6 réservée' : null;
 }
 
+/** 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6. */
+function isLoopback(address: string): boolean {
+  if (isIPv4(address)) return address.startsWith('127.');
+  if (!isIPv6(address.replace(/%.*$/, ''))) return false;
+  const groups = ipv6Groups(address);
+  const upperZero = groups.slice(0, 5).every(group => group === 0);
+  if (upperZero && groups[5] === 0 && groups[6] === 0 && groups[7] === 1) return true;
+  return upperZero && groups[5] === 0xffff && groups[6] >> 8 === 127;
+}
+
 export interface CheckedTarget {
   url: URL;
   /** The host name as the URL gives it (no brackets): the TLS server name and Host header. */
@@ -147,11 +157,10 @@ export async function checkWebhookTarget(raw: string, policy: AddressPolicy, res
     throw new AddressRefused(`Le nom ${hostname} ne se résout pas.`);
   }
   if (addresses.length === 0) throw new AddressRefused(`Le nom ${hostname} ne se résout pas.`);
-  if (!policy.allowPrivate) {
-    for (const { address } of addresses) {
-      const reason = whyNotPublic(address);
-      if (reason) throw new AddressRefused(`L’adresse ${hostname} mène à ${address} (${reason}) : refusée.`);
-    }
+  for (const { address } of addresses) {
+    if (policy.allowLoopback && isLoopback(address)) continue;
+    const reason = whyNotPublic(address);
+    if (reason) throw new AddressRefused(`L’adresse ${hostname} mène à ${address} (${reason}) : refusée.`);
   }
   const [first] = addresses;
   return { url, hostname, address: first.address, family: first.family === 6 ? 6 : 4 };

@@ -19,7 +19,7 @@ export async function notifyDeactivation(ctx: Pick<Context, 'outboxWritten'>, ma
       greeting: `Bonjour ${editor.display_name},`,
       paragraphs: [
         `Depuis plus de 24 heures, aucun envoi vers le webhook ${webhook.url} n’a réussi : Mentor l’a désactivé et n’y envoie plus d’événements.`,
-        'Une fois le récepteur réparé, créez un nouveau webhook (createWebhook) : les événements manqués se relisent dans le flux des changements (catalogueChanges), et chaque envoi passé peut être renvoyé (redeliverWebhook).',
+        'Une fois le récepteur réparé, créez un nouveau webhook (createWebhook) : les événements manqués se relisent dans le flux des changements (catalogueChanges).',
       ],
       after: ['Vous recevez ce message parce que vous êtes éditeur ou éditrice de ce partenaire sur Mentor.'],
     }),

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { FeedHistory1796000000009 } from '../../migrations/1796000000009-FeedHistory';
 import { signAccessToken } from '../../src/auth/tokens';
 import { toGlobalId } from '../../src/graphql/global-id';
 import { archive, createDraft, createSession, editorialTeam, publish, submit, review, updateTraining, type EditorialTeam } from '../support/editorial';
@@ -11,7 +12,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 
 const FEED = `query($after: String, $first: Int) { catalogueChanges(after: $after, first: $first) {
-  edges { cursor node { cursor type occurredAt trainingId sessionId training { slug } } } pageInfo { hasNextPage endCursor } } }`;
+  totalCount edges { cursor node { cursor type occurredAt trainingId sessionId training { slug } } } pageInfo { hasNextPage endCursor } } }`;
 
 interface ChangeView {
   cursor: string;
@@ -22,7 +23,7 @@ interface ChangeView {
   training: { slug: string } | null;
 }
 interface FeedPage {
-  catalogueChanges: { edges: { cursor: string; node: ChangeView }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  catalogueChanges: { totalCount: number; edges: { cursor: string; node: ChangeView }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
 /** Reads the whole feed after `cursor`, page by page, as a mirror would. */
@@ -81,7 +82,7 @@ describe('the feed of the published catalogue', () => {
   });
 
   test('a cursor that is not one is BAD_USER_INPUT', async () => {
-    for (const after of ['nimporte', Buffer.from('change:1:x').toString('base64url'), Buffer.from('change:99999999999999999999:1').toString('base64url')]) {
+    for (const after of ['nimporte', Buffer.from('change:1:x').toString('base64url'), Buffer.from('change:99999999999999999999:1').toString('base64url'), Buffer.from('change:9999999999999999999:1').toString('base64url')]) {
       const { body } = await api.gql(FEED, { after });
       expect(body.errors?.map(error => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     }
@@ -105,6 +106,30 @@ describe('the feed of the published catalogue', () => {
       await slow.end();
     }
   });
+});
+
+test('from its start the feed holds the whole published catalogue: the demo data, and trainings published before the feed existed', async () => {
+  const demo = await startTestApp();
+  try {
+    const published = async () => (await demo.sql<{ id: string }>(`SELECT id FROM training WHERE status = 'PUBLISHED' `)).map(row => toGlobalId('Training', row.id)).sort();
+    const fromStart = async () => (await readAll(demo)).changes.filter(change => change.type === 'TRAINING_PUBLISHED').map(change => change.trainingId).sort();
+    expect((await published()).length).toBeGreaterThan(10);
+    expect(await fromStart()).toEqual(await published());
+    const { catalogueChanges } = await demo.data<FeedPage>(FEED, { first: 1 });
+    expect(catalogueChanges.totalCount).toBe((await readAll(demo)).changes.length);
+    // A database from before the feed: the migration writes the history it lacks, once.
+    await demo.sql('DELETE FROM catalogue_change');
+    const runner = demo.app.database.dataSource.createQueryRunner();
+    try {
+      await new FeedHistory1796000000009().up(runner);
+      await new FeedHistory1796000000009().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await fromStart()).toEqual(await published());
+  } finally {
+    await demo.stop();
+  }
 });
 
 // Embedded PostgreSQL lives inside one process: only a shared server can be written by two processes.
@@ -131,11 +156,14 @@ describe('the feed of the published catalogue', () => {
         return (await response.json()) as { data: Record<string, { userErrors?: object[] }> };
       };
       let writing = true;
+      // Once writing ends, read until the table's count is reached: a transaction elsewhere on the
+      // server (another test's database) may hold the horizon back for a moment.
+      let expected = Number.POSITIVE_INFINITY;
       const seen: string[] = [];
       const reader = (async () => {
         let cursor: string | null = null;
         for (;;) {
-          const stillWriting = writing;
+          const stillWriting = writing || seen.length < expected;
           const page = (await (await fetch(urls[seen.length % 2], { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: FEED, variables: { after: cursor, first: 100 } }) })).json()) as { data: FeedPage };
           const { edges, pageInfo } = page.data.catalogueChanges;
           seen.push(...edges.map(edge => edge.cursor));
@@ -152,6 +180,7 @@ describe('the feed of the published catalogue', () => {
       const answers = [];
       for (let batch = 0; batch < writes.length; batch += 16) answers.push(...(await Promise.all(writes.slice(batch, batch + 16).map(write => write()))));
       expect(answers.map(answer => answer.data.createSession.userErrors)).toEqual(answers.map(() => []));
+      expected = (await client.query(`SELECT count(*)::int AS n FROM catalogue_change`)).rows[0].n;
       writing = false;
       await reader;
       const { rows } = await client.query(`SELECT transaction_id, id FROM catalogue_change ORDER BY transaction_id, id`);

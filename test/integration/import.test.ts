@@ -165,6 +165,9 @@ describe('statuses', () => {
     // The revision is under review: other changes to the sheet wait for the committees.
     const refused = await importAs(team.editor.token, [{ ...changed, title: 'Troisième titre' }]);
     expect(refused.items[0].errors).toEqual([expect.objectContaining({ code: 'INVALID_TRANSITION', field: ['items', '0'] })]);
+    // Back to the live sheet while the revision waits: not UNCHANGED, or the revision could still go live.
+    const reverted = await importAs(team.editor.token, [{ ...live, sessions: changed.sessions }]);
+    expect(reverted.items[0].errors).toEqual([expect.objectContaining({ code: 'INVALID_TRANSITION', field: ['items', '0'] })]);
   });
 });
 

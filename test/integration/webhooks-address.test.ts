@@ -45,8 +45,12 @@ test('in production: https only, no credentials, every resolved address public, 
   await expect(checkWebhookTarget('https://[2606:4700:4700::1111]/', PRODUCTION_POLICY)).resolves.toMatchObject({ address: '2606:4700:4700::1111', family: 6 });
 });
 
-test('outside production, http to loopback is allowed (tests, a developer’s receiver)', async () => {
+test('outside production, http to loopback is allowed (tests, a developer’s receiver), private networks and metadata are not', async () => {
   await expect(checkWebhookTarget('http://127.0.0.1:9/hook', DEVELOPMENT_POLICY)).resolves.toMatchObject({ address: '127.0.0.1' });
+  await expect(checkWebhookTarget('http://[::1]:9/hook', DEVELOPMENT_POLICY)).resolves.toMatchObject({ address: '::1' });
+  for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/x', 'http://192.168.1.1/', 'http://[fd00:ec2::254]/', 'http://[::ffff:10.0.0.1]/']) {
+    await expect(checkWebhookTarget(url, DEVELOPMENT_POLICY)).rejects.toBeInstanceOf(AddressRefused);
+  }
 });
 
 test('retries: about 10 s × 2ⁿ, at least 5 of them, over more than a day', () => {

@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { recordChanges } from '../../integration/catalogue-changes';
+import { ChangeType } from '../../integration/integration.enums';
 import { TrainingStatus } from '../../catalogue/catalogue.enums';
 import { Collection } from '../../catalogue/collection.entity';
 import { Licence } from '../../catalogue/licence.entity';
@@ -86,5 +88,7 @@ export async function loadDemoCatalogue(manager: EntityManager, loadedAt: Date):
     ),
   );
   await manager.insert(TrainingSession, sessions);
+  // Mirrors reading the change feed from its start find the whole demo catalogue.
+  await recordChanges(manager, trainings.map(training => ({ type: ChangeType.TRAINING_PUBLISHED, trainingId: training.id })));
   return trainings.length;
 }
