@@ -11,6 +11,7 @@ import { VerifiedMailboxes1796000000003 } from './1796000000003-VerifiedMailboxe
 import { CatalogueChanges1796000000004 } from './1796000000004-CatalogueChanges';
 import { RegistrationWarnings1796000000007 } from './1796000000007-RegistrationWarnings';
 import { FeedHistory1796000000009 } from './1796000000009-FeedHistory';
+import { WebhookAttempts1796000000010 } from './1796000000010-WebhookAttempts';
 import { Webhooks1796000000005 } from './1796000000005-Webhooks';
 import { ImportKeys1796000000006 } from './1796000000006-ImportKeys';
 
@@ -31,4 +32,5 @@ export const migrations = [
   ImportKeys1796000000006,
   RegistrationWarnings1796000000007,
   FeedHistory1796000000009,
+  WebhookAttempts1796000000010,
 ];

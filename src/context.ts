@@ -7,6 +7,7 @@ import { createAccountLoaders } from './accounts/account.loaders';
 import { createCatalogueLoaders } from './catalogue/catalogue.loaders';
 import { createContentLoaders } from './content/content.loaders';
 import { createEnrolmentLoaders } from './enrolment/enrolment.loaders';
+import { createIntegrationLoaders } from './integration/integration.loaders';
 import { createReviewLoaders } from './review/review.loaders';
 
 export interface AttestationIssuer {
@@ -25,6 +26,7 @@ export type Loaders = ReturnType<typeof createAccountLoaders> &
   ReturnType<typeof createCatalogueLoaders> &
   ReturnType<typeof createContentLoaders> &
   ReturnType<typeof createEnrolmentLoaders> &
+  ReturnType<typeof createIntegrationLoaders> &
   ReturnType<typeof createReviewLoaders>;
 
 /** Everything a request carries through resolvers and services; built once per request. */
@@ -73,6 +75,7 @@ export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'cata
     ...createCatalogueLoaders(fields.db, grants),
     ...createContentLoaders(fields.db),
     ...createEnrolmentLoaders(fields.db),
+    ...createIntegrationLoaders(fields.db),
     ...createReviewLoaders(fields.db),
   };
   let changed = false;

@@ -20,6 +20,7 @@ import { OutboxMessage } from './outbox/outbox-message.entity';
 import { CatalogueChange } from './integration/catalogue-change.entity';
 import { Webhook } from './integration/webhook.entity';
 import { WebhookDelivery } from './integration/webhook-delivery.entity';
+import { WebhookAttempt } from './integration/webhook-attempt.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
 export const entities = [
@@ -45,4 +46,5 @@ export const entities = [
   CatalogueChange,
   Webhook,
   WebhookDelivery,
+  WebhookAttempt,
 ];

@@ -19,6 +19,7 @@ import { ImportResolver } from '../integration/import.resolver';
 import { WebhookResolver } from '../integration/webhook.resolver';
 import { NodeResolver } from './node.resolver';
 import { CatalogueFeedResolver } from '../integration/catalogue-feed.resolver';
+import { WebhookDeliveryFieldsResolver } from '../integration/webhook-delivery-fields.resolver';
 import { cacheControlDirective } from './cache-control';
 import { DateTimeScalar } from './scalars';
 
@@ -26,6 +27,7 @@ export const resolvers = [
   NodeResolver,
   AccountResolver,
   CatalogueFeedResolver,
+  WebhookDeliveryFieldsResolver,
   CredentialsResolver,
   AdminResolver,
   ReferenceResolver,

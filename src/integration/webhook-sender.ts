@@ -104,6 +104,12 @@ export function webhookSender(db: DataSource, settings: WebhookSettings): Channe
     if (!webhook) throw new UndeliverableMessage('webhook supprimé');
     if (!webhook.active) throw new UndeliverableMessage('webhook désactivé');
     let status: number | null = null;
+    const started = Date.now();
+    const logAttempt = (error: unknown) =>
+      db.query(
+        `INSERT INTO webhook_attempt (delivery_id, response_status, error, duration_ms) SELECT id, $2, $3, $4 FROM webhook_delivery WHERE outbox_message_id = $1`,
+        [message.id, status, error === null ? null : String((error as Error).message ?? error).slice(0, 2000), Date.now() - started],
+      );
     try {
       const target = await checkWebhookTarget(webhook.url, settings.policy);
       const body = webhookBody(event);
@@ -120,11 +126,13 @@ export function webhookSender(db: DataSource, settings: WebhookSettings): Channe
       if (status < 200 || status > 299) throw new Error(`HTTP ${status}${response.body ? ` : ${response.body.slice(0, 200)}` : ''}`);
     } catch (error) {
       if (stopping.signal.aborted) throw error;
+      await logAttempt(error);
       if (await recordFailure(message, event.webhookId, status)) {
         throw new UndeliverableMessage(`${(error as Error).message} ; webhook désactivé après 24 h d’échecs`);
       }
       throw error;
     }
+    await logAttempt(null);
     await recordSuccess(message, event.webhookId, status);
   }
 

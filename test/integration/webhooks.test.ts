@@ -114,6 +114,19 @@ test('a publication is POSTed signed to the partner’s webhook: 500, then no an
     return page.edges[0]?.node.status === 'SUCCEEDED' ? page : null;
   }));
   expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 3, responseStatus: 200, lastError: null, nextAttemptAt: null });
+  // The log shows each attempt: 500, then no answer within 15 s, then 200.
+  const { webhookDeliveries } = await api.data<{ webhookDeliveries: { edges: { node: { attemptLog: { responseStatus: number | null; error: string | null; durationMs: number }[] } }[] } }>(
+    `query($id: ID!) { webhookDeliveries(webhookId: $id, first: 1) { edges { node { attemptLog { attemptedAt responseStatus error durationMs } } } } }`,
+    { id: webhookId },
+    bearer(team.editor.token),
+  );
+  const log = webhookDeliveries.edges[0].node.attemptLog;
+  expect(log.map(attempt => [attempt.responseStatus, attempt.error])).toEqual([
+    [500, 'HTTP 500 : indisponible'],
+    [null, 'pas de réponse complète en 15 s'],
+    [200, null],
+  ]);
+  expect(log[1].durationMs).toBeGreaterThanOrEqual(14_000);
 
   // Three POSTs of one event: the same webhook-id, each signed for its own timestamp, as Standard Webhooks verifies.
   const requests = receiver.at('/mentor');
