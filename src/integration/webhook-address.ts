@@ -141,7 +141,17 @@ export function parseWebhookUrl(raw: string, policy: AddressPolicy): URL {
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-const systemResolver: Resolver = hostname => lookup(hostname, { all: true, verbatim: true });
+/** A name that does not resolve within this is refused for this attempt (retried later): a slow DNS must not hold a sender. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+const systemResolver: Resolver = hostname => {
+  let timer: NodeJS.Timeout | undefined;
+  const tooSlow = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('DNS timeout')), LOOKUP_TIMEOUT_MS);
+    timer.unref();
+  });
+  return Promise.race([lookup(hostname, { all: true, verbatim: true }), tooSlow]).finally(() => clearTimeout(timer));
+};
 
 /**
  * Resolves the URL's host and checks every address it resolves to (one bad address refuses the
