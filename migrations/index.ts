@@ -14,6 +14,7 @@ import { FeedHistory1796000000009 } from './1796000000009-FeedHistory';
 import { WebhookAttempts1796000000010 } from './1796000000010-WebhookAttempts';
 import { Webhooks1796000000005 } from './1796000000005-Webhooks';
 import { ImportKeys1796000000006 } from './1796000000006-ImportKeys';
+import { HrRecords1796000000008 } from './1796000000008-HrRecords';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -31,6 +32,7 @@ export const migrations = [
   Webhooks1796000000005,
   ImportKeys1796000000006,
   RegistrationWarnings1796000000007,
+  HrRecords1796000000008,
   FeedHistory1796000000009,
   WebhookAttempts1796000000010,
 ];

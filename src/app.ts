@@ -9,6 +9,9 @@ import { ensureAdmin } from './accounts/account.service';
 import { openAuthBudgetStore } from './accounts/auth-budget-store';
 import { resolveJwtSecret } from './auth/secrets';
 import { resolveAttestationKeys } from './enrolment/attestation-keys';
+import { attestationPdfRoute } from './enrolment/attestation-pdf.route';
+import { hrRecordsCsvRoute } from './integration/hr-records-csv.route';
+import { lheoExportRoute } from './catalogue/lheo-export.route';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
@@ -97,7 +100,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       authBudgetStore,
       outbox,
       appUrl: config.appUrl,
-      routes: [],
+      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute],
     });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();

@@ -18,6 +18,7 @@ export const TRAINING_COLUMNS = {
     sessions: [],
     reviews: [],
     pendingRevision: [],
+    structuredData: ['slug', 'title', 'summary', 'modality', 'certifying', 'durationMinutes', 'keywords', 'licenceId'],
   },
 };
 

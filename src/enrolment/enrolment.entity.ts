@@ -10,6 +10,8 @@ import { EnrolmentStatus } from './enrolment.enums';
 @Entity()
 // At most one active enrolment per agent and session, guaranteed by the database.
 @Index('enrolment_active_idx', { synchronize: false })
+// Completions in (completed_at, id) order, for HR records (migrations/1796000000008-HrRecords.ts).
+@Index('enrolment_completed_idx', { synchronize: false })
 @Index(['sessionId', 'status'])
 @Index(['userId', 'enrolledAt'])
 export class Enrolment extends Node {

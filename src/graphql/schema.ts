@@ -8,6 +8,7 @@ import { ReferenceResolver } from '../catalogue/reference.resolver';
 import { SessionFieldsResolver } from '../catalogue/session-fields.resolver';
 import { SheetFieldsResolver } from '../catalogue/sheet-fields.resolver';
 import { AudienceRuleResolver, TrainingFieldsResolver } from '../catalogue/training-fields.resolver';
+import { TrainingStructuredDataResolver } from '../catalogue/structured-data.resolver';
 import { TrainingResolver } from '../catalogue/training.resolver';
 import { TrainingEditingResolver } from '../catalogue/training-editing.resolver';
 import { ReviewFieldsResolver, RevisionFieldsResolver, TrainingReviewFieldsResolver } from '../review/review-fields.resolver';
@@ -17,6 +18,7 @@ import { EnrolmentResolver } from '../enrolment/enrolment.resolver';
 import { ContentResolver } from '../content/content.resolver';
 import { ImportResolver } from '../integration/import.resolver';
 import { WebhookResolver } from '../integration/webhook.resolver';
+import { HrRecordsResolver } from '../integration/hr-records.resolver';
 import { NodeResolver } from './node.resolver';
 import { CatalogueFeedResolver } from '../integration/catalogue-feed.resolver';
 import { WebhookDeliveryFieldsResolver } from '../integration/webhook-delivery-fields.resolver';
@@ -34,6 +36,7 @@ export const resolvers = [
   TrainingResolver,
   SheetFieldsResolver,
   TrainingFieldsResolver,
+  TrainingStructuredDataResolver,
   AudienceRuleResolver,
   SessionFieldsResolver,
   TrainingEditingResolver,
@@ -47,6 +50,7 @@ export const resolvers = [
   ContentResolver,
   ImportResolver,
   WebhookResolver,
+  HrRecordsResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

@@ -138,10 +138,34 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
     const match = candidate.method === req.method ? candidate.path.exec(path) : null;
     if (match) {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      return candidate.handle({ req, res, url, params: match.slice(1), context: () => contextOf(req, deps, trace) });
+      try {
+        return await candidate.handle({ req, res, url, params: match.slice(1), context: () => contextOf(req, deps, trace) });
+      } catch (error) {
+        return refuseRoute(res, error);
+      }
     }
   }
   sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz', '/.well-known/jwks.json', ...deps.routes.map(known => `${known.method} ${known.path.source}`)] });
+}
+
+/**
+ * A route's refusal as the contract has it for plain-HTTP routes, `{ "error": { code, message } }`:
+ * HttpError (404 unknown, 400 malformed), or a GraphQLError from the request's context or a service
+ * (UNAUTHENTICATED 401, FORBIDDEN 403). Anything else is left to the server's 500.
+ */
+function refuseRoute(res: ServerResponse, error: unknown): void {
+  let status: number;
+  let code: string;
+  if (error instanceof HttpError) [status, code] = [error.status, error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST'];
+  else if (error instanceof GraphQLError) {
+    code = String(error.extensions.code);
+    status = (error.extensions.http as { status?: number } | undefined)?.status ?? HTTP_STATUS_OF[code] ?? 400;
+  } else throw error;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status, { error: { code, message: error.message } });
 }
 
 /** Node's HTTP server: the GraphQL endpoint, health probes and one structured log line per request. */
@@ -168,14 +192,7 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     });
     route(req, res, deps, trace).catch((error: unknown) => {
       if (error instanceof HttpError) {
-        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST' } }] });
-        return;
-      }
-      // A route's refusal in the API's own terms (UNAUTHENTICATED from the bearer token, FORBIDDEN from a service).
-      if (error instanceof GraphQLError && !res.headersSent) {
-        const code = String(error.extensions.code);
-        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? HTTP_STATUS_OF[code] ?? 400;
-        sendJson(res, status, { errors: [{ message: error.message, extensions: { code } }] });
+        sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
         return;
       }
       deps.log.error({ err: error, requestId }, 'request failed');

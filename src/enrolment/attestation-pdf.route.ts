@@ -1,0 +1,42 @@
+import { pipeline } from 'node:stream/promises';
+import type { HttpRoute } from '../http/http-route';
+import { HttpError } from '../http/request-body';
+import { attestationPdf } from './attestation-pdf';
+import { verifyAttestation } from './attestation.service';
+
+/**
+ * `GET /attestations/:code.pdf`: public, like `verifyAttestation` — the code is the secret. Only an
+ * attestation that verifies is printed; an unknown, malformed or altered one is 404 (and there is
+ * no revocation yet: when there is, verifyAttestation refusing it makes it 404 here too).
+ */
+export const attestationPdfRoute: HttpRoute = {
+  method: 'GET',
+  path: /^\/attestations\/([^/]+)\.pdf$/i,
+  async handle({ res, params, context }) {
+    const ctx = context();
+    const { valid, attestation } = await verifyAttestation(ctx, decodedOrEmpty(params[0]));
+    if (!valid || !attestation) throw new HttpError(404, 'Aucune attestation ne porte ce code.');
+    const { code } = attestation;
+    const document = attestationPdf({
+      attestation,
+      verificationUrl: `${ctx.appUrl}/attestations/${encodeURIComponent(code)}`,
+      issuerUrl: ctx.attestationIssuer.url,
+    });
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/pdf');
+    res.setHeader('content-disposition', `inline; filename="attestation-${code}.pdf"`);
+    // What it states never changes, but it names a person: browsers may keep it an hour, shared caches never.
+    res.setHeader('cache-control', 'private, max-age=3600');
+    res.setHeader('x-content-type-options', 'nosniff');
+    await pipeline(document, res);
+  },
+};
+
+/** The path segment as typed (`%20` and the like decoded); a malformed escape is no code at all. */
+function decodedOrEmpty(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,178 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { escapeAttribute, escapeText, xmlSafe } from '../../src/catalogue/xml-text';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const run = promisify(execFile);
+const SCHEMA = path.join(__dirname, '../fixtures/lheo/lheo.xsd');
+
+let api: TestApp;
+let dir: string;
+beforeAll(async () => {
+  await run('xmllint', ['--version']).catch(() => {
+    throw new Error("xmllint is missing: install Debian's libxml2-utils (apt-get install -y libxml2-utils); .ci/run installs it when absent");
+  });
+  dir = await mkdtemp(path.join(tmpdir(), 'mentor-lheo-'));
+  api = await startTestApp();
+});
+afterAll(async () => {
+  await api.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function getExport(headers: Record<string, string> = {}) {
+  const response = await fetch(`${api.origin}/exports/lheo.xml`, { headers });
+  return { response, body: await response.text() };
+}
+
+/** xmllint's verdict on the document against the LHEO 2.3 schema (its messages on failure). */
+async function validate(xml: string): Promise<void> {
+  const file = path.join(dir, `lheo-${Date.now()}.xml`);
+  await writeFile(file, xml);
+  const result = await run('xmllint', ['--noout', '--schema', SCHEMA, file]).then(
+    () => 'valid',
+    (error: { stderr: string }) => error.stderr.split('\n').slice(0, 20).join('\n'),
+  );
+  expect(result).toBe('valid');
+}
+
+/** XPath over the document, namespaces aside (xmllint evaluates it). */
+async function xpath(xml: string, expression: string): Promise<string> {
+  const file = path.join(dir, `xpath-${Date.now()}.xml`);
+  await writeFile(file, xml);
+  const { stdout } = await run('xmllint', ['--xpath', expression, file]);
+  return stdout.replace(/\n$/, ''); // xmllint ends its answer with a line feed
+}
+const el = (name: string) => `*[local-name()='${name}']`;
+
+test('the demo catalogue is valid LHEO 2.3, one formation per published training, its sessions to come', async () => {
+  const { response, body } = await getExport();
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+  expect(response.headers.get('content-length')).toBeNull(); // streamed, in chunks
+  expect(response.headers.get('etag')).toMatch(/^"lheo-[\w-]+"$/);
+  await validate(body);
+
+  const [{ published, sessions }] = await api.sql(`SELECT
+    (SELECT count(*)::int FROM training WHERE status = 'PUBLISHED') AS published,
+    (SELECT count(*)::int FROM training_session s JOIN training t ON t.id = s.training_id
+     WHERE t.status = 'PUBLISHED' AND NOT s.cancelled AND s.ends_at > now()) AS sessions`);
+  expect(Number(await xpath(body, `count(//${el('formation')})`))).toBe(published);
+  expect(Number(await xpath(body, `count(//${el('session')}[@numero])`))).toBe(sessions);
+  const [cancelled] = await api.sql(`SELECT id FROM training_session WHERE cancelled LIMIT 1`);
+  expect(body).not.toContain(cancelled.id);
+
+  // The partner is the responsible organisation; the modality maps to dict-modalites-enseignement.
+  const [training] = await api.sql(`SELECT t.slug, p.name FROM training t JOIN partner p ON p.id = t.partner_id
+    WHERE t.status = 'PUBLISHED' AND t.modality = 'VIRTUAL_CLASS' ORDER BY t.slug LIMIT 1`);
+  const formation = `//${el('formation')}[@numero='${training.slug}']`;
+  expect(await xpath(body, `string(${formation}/${el('organisme-formation-responsable')}/${el('nom-organisme')})`)).toBe(training.name);
+  expect(await xpath(body, `string(${formation}/${el('action')}/${el('modalites-enseignement')})`)).toBe('2');
+});
+
+test('recruitment states: open 1, closed 2, full 3', async () => {
+  const [training] = await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
+    SELECT 'etats-de-recrutement', 'États de recrutement', 'Trois sessions', 'HYBRID', licence_id, collection_id, partner_id, 'PUBLISHED', now()
+    FROM training LIMIT 1 RETURNING id`);
+  await api.sql(
+    `INSERT INTO training_session (training_id, external_ref, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, seats_taken) VALUES
+      ($1, 'ouverte', now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 10, 0),
+      ($1, 'pas-encore', now() + interval '40 days', now() + interval '41 days', now() + interval '5 days', now() + interval '39 days', 10, 0),
+      ($1, 'complete', now() + interval '20 days', now() + interval '21 days', now() - interval '1 day', now() + interval '19 days', 2, 2)`,
+    [training.id],
+  );
+  const { body } = await getExport();
+  await validate(body);
+  const sessions = await api.sql(`SELECT id, external_ref FROM training_session WHERE training_id = $1`, [training.id]);
+  const state = async (ref: string) =>
+    xpath(body, `string(//${el('session')}[@numero='${sessions.find(s => s.external_ref === ref).id}']/${el('etat-recrutement')})`);
+  expect(await state('ouverte')).toBe('1');
+  expect(await state('pas-encore')).toBe('2');
+  expect(await state('complete')).toBe('3');
+  expect(await xpath(body, `string(//${el('formation')}[@numero='etats-de-recrutement']//${el('modalites-enseignement')})`)).toBe('1');
+});
+
+test('a training with no session to come has one undated, closed session (the schema requires one)', async () => {
+  await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
+    SELECT 'sans-session', 'Sans session', 'Aucune date', 'SELF_PACED', licence_id, collection_id, partner_id, 'PUBLISHED', now()
+    FROM training LIMIT 1`);
+  const { body } = await getExport();
+  await validate(body);
+  const session = `//${el('formation')}[@numero='sans-session']//${el('session')}`;
+  expect(Number(await xpath(body, `count(${session})`))).toBe(1);
+  expect(await xpath(body, `concat(${session}//${el('debut')}, '-', ${session}//${el('fin')}, '/', ${session}/${el('etat-recrutement')})`)).toBe('00000000-99999999/2');
+  expect(await xpath(body, `string(//${el('formation')}[@numero='sans-session']//${el('modalites-entrees-sorties')})`)).toBe('1');
+});
+
+test('any text stays valid XML: markup characters escaped, forbidden characters dropped, lengths cut', async () => {
+  const title = `Tom & Jerry <script>alert("x")</script> 'quotes' 🎓 \u0001\u0008\u000B\u000C\u001F\uFFFE fin ${'é'.repeat(200)}🎓🎓`;
+  const [training] = await api.sql(
+    `INSERT INTO training (slug, title, summary, objectives, content, prerequisites, audience, modality, licence_id, collection_id, partner_id, status, published_at)
+     SELECT 'texte-piege', $1, $2, $3, $4, '', $5, 'PEER_EXCHANGE', licence_id, collection_id, partner_id, 'PUBLISHED', now()
+     FROM training LIMIT 1 RETURNING id`,
+    [title.slice(0, 300), 'Résumé ]]> & <b>gras</b>\r\nligne', ['A & B', '\u0002', '<objectif>'], '\u0003', `Public « tous » & ${'x'.repeat(400)}`],
+  );
+  await api.sql(
+    `INSERT INTO training_session (training_id, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, location)
+     VALUES ($1, now() + interval '3 days', now() + interval '4 days', now() - interval '1 day', now() + interval '2 days', NULL, $2)`,
+    [training.id, 'Salle "A&B" <rez-de-chaussée> \u0007 🏛️'],
+  );
+  const { body } = await getExport();
+  await validate(body);
+  const formation = `//${el('formation')}[@numero='texte-piege']`;
+  const heading = await xpath(body, `string(${formation}/${el('intitule-formation')})`);
+  expect(heading.startsWith(`Tom & Jerry <script>alert("x")</script> 'quotes' 🎓  fin éé`)).toBe(true);
+  expect(Array.from(heading)).toHaveLength(255);
+  expect(heading.endsWith('…')).toBe(true);
+  expect(await xpath(body, `string(${formation}/${el('objectif-formation')})`)).toBe('- A & B\n- <objectif>');
+  // A content of forbidden characters only falls back to the summary; prerequisites left empty read « Aucune. ».
+  expect(await xpath(body, `string(${formation}/${el('contenu-formation')})`)).toBe('Résumé ]]> & <b>gras</b>\r\nligne');
+  expect(await xpath(body, `string(${formation}//${el('conditions-specifiques')})`)).toBe('Aucune.');
+  expect(await xpath(body, `string(${formation}//${el('extra')}[@info='lieu'])`)).toBe('Salle "A&B" <rez-de-chaussée>  🏛️');
+});
+
+test('the XML text helpers', () => {
+  expect(xmlSafe('a\u0000b\u0009c\u000Ad\u000De\u001Ff\uD800g\uDFFFh\uFFFEi\uFFFFj😀')).toBe('ab\tc\nd\ref' + 'ghij😀');
+  expect(xmlSafe('😀😀😀😀', 3)).toBe('😀😀…');
+  expect(escapeText('a & b < c > d\re')).toBe('a &amp; b &lt; c &gt; d&#13;e');
+  expect(escapeAttribute('"x"\t\n')).toBe('&quot;x&quot;&#9;&#10;');
+});
+
+test('an ETag from the catalogue: 304 while it does not change, a new document once it does', async () => {
+  const first = await getExport();
+  const etag = first.response.headers.get('etag')!;
+  expect(first.response.headers.get('cache-control')).toBe('public, max-age=60');
+  const again = await getExport({ 'if-none-match': etag });
+  expect(again.response.status).toBe(304);
+  expect(again.body).toBe('');
+  expect((await getExport({ 'if-none-match': `W/${etag}, "other"` })).response.status).toBe(304);
+
+  await api.sql(`UPDATE training SET title = 'Titre changé' WHERE slug = 'etats-de-recrutement'`);
+  const changed = await getExport({ 'if-none-match': etag });
+  expect(changed.response.status).toBe(200);
+  expect(changed.body).toContain('Titre changé');
+  const afterEdit = changed.response.headers.get('etag')!;
+  expect(afterEdit).not.toBe(etag);
+
+  // Seat counters are not the catalogue's version, but a session filling up changes its state.
+  await api.sql(`UPDATE training_session SET seats_taken = capacity WHERE external_ref = 'ouverte'`);
+  const filled = await getExport({ 'if-none-match': afterEdit });
+  expect(filled.response.status).toBe(200);
+  expect(filled.response.headers.get('etag')).not.toBe(afterEdit);
+});
+
+test('a catalogue larger than a batch is written whole, each training once', async () => {
+  await api.sql(`INSERT INTO training (slug, title, summary, objectives, modality, licence_id, collection_id, partner_id, status, published_at)
+    SELECT t.slug || '-' || n, t.title || ' ' || n, t.summary, t.objectives, t.modality, t.licence_id, t.collection_id, t.partner_id, 'PUBLISHED', now()
+    FROM (SELECT * FROM training WHERE status = 'PUBLISHED' ORDER BY slug LIMIT 1) t, generate_series(1, 450) AS n`);
+  const { body } = await getExport();
+  await validate(body);
+  const [{ published }] = await api.sql(`SELECT count(*)::int AS published FROM training WHERE status = 'PUBLISHED'`);
+  expect(published).toBeGreaterThan(450);
+  const numbers = [...body.matchAll(/<formation numero="([^"]+)"/g)].map(match => match[1]);
+  expect(numbers).toHaveLength(published);
+  expect(new Set(numbers).size).toBe(published);
+});
