@@ -21,6 +21,8 @@ export interface SessionPageKey {
   after: string | null;
   /** Properties to read (see `columnsFor`); every column when undefined. */
   columns?: readonly string[];
+  /** Leave cancelled sessions out (they are listed by default: a cancelled session stays visible, marked). */
+  withoutCancelled?: boolean;
 }
 
 export interface SessionPage extends Page<TrainingSession> {
@@ -34,12 +36,12 @@ export interface SessionPage extends Page<TrainingSession> {
 async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[]): Promise<SessionPage[]> {
   const groups = new Map<string, SessionPageKey[]>();
   for (const key of keys) {
-    const group = `${key.upcoming}|${key.size}|${key.after}|${key.columns?.join(',')}`;
+    const group = `${key.upcoming}|${key.withoutCancelled ?? false}|${key.size}|${key.after}|${key.columns?.join(',')}`;
     groups.set(group, [...(groups.get(group) ?? []), key]);
   }
   const pages = new Map<SessionPageKey, SessionPage>();
   for (const group of groups.values()) {
-    const { upcoming, size, after, columns } = group[0];
+    const { upcoming, size, after, columns, withoutCancelled = false } = group[0];
     const cursor = after === null ? null : decodeCursor(after, SESSION_LIST, 'timestamptz');
     const rows: Record<string, unknown>[] = await preparedQuery(
       db,
@@ -48,13 +50,13 @@ async function loadSessionPages(db: DataSource, keys: readonly SessionPageKey[])
          FROM (
            SELECT ${selectColumns(db, TrainingSession, 's', columns && new Set(columns))}, count(*) OVER (PARTITION BY s.training_id) AS total
            FROM training_session s
-           WHERE s.training_id = ANY($1::uuid[]) AND (NOT $2::boolean OR s.starts_at > now())
+           WHERE s.training_id = ANY($1::uuid[]) AND (NOT $2::boolean OR s.starts_at > now()) AND (NOT $6::boolean OR NOT s.cancelled)
          ) base
          WHERE $4::uuid IS NULL OR (base.starts_at, base.id) > ($3::timestamptz, $4::uuid)
        ) ranked
        WHERE ranked.position <= $5
        ORDER BY ranked.training_id, ranked.position`,
-      [group.map(key => key.trainingId), upcoming, cursor?.key ?? null, cursor?.id ?? null, size + 1],
+      [group.map(key => key.trainingId), upcoming, cursor?.key ?? null, cursor?.id ?? null, size + 1, withoutCancelled],
     );
     const byTraining = new Map<string, { session: TrainingSession; key: string }[]>();
     hydrate(db, TrainingSession, rows).forEach((session, index) => {

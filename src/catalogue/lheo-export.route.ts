@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { HttpRoute } from '../http/http-route';
+import { HttpError } from '../http/request-body';
 import { lheoDocument, lheoEtag } from './lheo-export';
 
 /** Public catalogue data, as the GraphQL catalogue types allow (60 s); revalidating costs one statement. */
@@ -37,6 +38,9 @@ export const lheoExportRoute: HttpRoute = {
   path: /^\/exports\/lheo\.xml$/,
   async handle({ req, res, context }) {
     const ctx = context();
+    // LHEO requires at least one <formation>: an empty catalogue has no valid document.
+    const [{ published }]: { published: boolean }[] = await ctx.db.query(`SELECT EXISTS (SELECT 1 FROM training WHERE status = 'PUBLISHED') AS published`);
+    if (!published) throw new HttpError(404, 'Aucune formation publiée : pas de catalogue LHEO à exporter (le format exige au moins une formation).');
     const etag = await lheoEtag(ctx.db, ctx.appUrl);
     res.setHeader('etag', etag);
     res.setHeader('cache-control', CACHE_CONTROL);

@@ -98,7 +98,7 @@ export async function structuredDataOf(ctx: Context, training: Training): Promis
   const [partner, licence, sessions] = await Promise.all([
     ctx.loaders.partnerById.load(training.partnerId),
     ctx.loaders.licenceById.load(training.licenceId),
-    ctx.loaders.sessionPage.load({ trainingId: training.id, upcoming: true, size: STRUCTURED_DATA_SESSIONS, after: null, columns: SESSION_PROPERTIES }),
+    ctx.loaders.sessionPage.load({ trainingId: training.id, upcoming: true, withoutCancelled: true, size: STRUCTURED_DATA_SESSIONS, after: null, columns: SESSION_PROPERTIES }),
   ]);
   return courseJsonLd({ training, partner: partner!, licence: licence!, sessions: sessions.edges.map(edge => edge.node), appUrl: ctx.appUrl });
 }

@@ -1,11 +1,12 @@
 /**
- * One CSV record (RFC 4180): fields with the separator, a quote, CR or LF are quoted, quotes doubled;
+ * One CSV record (RFC 4180): fields with the separator, a comma, a quote, CR or LF are quoted, quotes doubled;
  * CRLF ends the line. Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
  * `@`, tab or CR: OWASP's CSV injection rule) is prefixed with a single quote. A dozen lines: a
  * dependency would not be clearer, and we write, we never parse, here.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[";\r\n]/;
+// A comma too, whatever the separator: a spreadsheet importing with commas must not start a cell at `,=…`.
+const NEEDS_QUOTES = /[";,\r\n]/;
 
 export type CsvCell = string | number | null;
 

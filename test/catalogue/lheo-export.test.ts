@@ -134,6 +134,17 @@ test('any text stays valid XML: markup characters escaped, forbidden characters 
   expect(await xpath(body, `string(${formation}//${el('extra')}[@info='lieu'])`)).toBe('Salle "A&B" <rez-de-chaussée>  🏛️');
 });
 
+test('an empty catalogue has no LHEO document (the format requires a formation): 404, said in JSON', async () => {
+  const empty = await startTestApp({ DEMO_DATA: 'false' });
+  try {
+    const response = await fetch(`${empty.origin}/exports/lheo.xml`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining('Aucune formation publiée') } });
+  } finally {
+    await empty.stop();
+  }
+});
+
 test('the XML text helpers', () => {
   expect(xmlSafe('a\u0000b\u0009c\u000Ad\u000De\u001Ff\uD800g\uDFFFh\uFFFEi\uFFFFj😀')).toBe('ab\tc\nd\ref' + 'ghij😀');
   expect(xmlSafe('😀😀😀😀', 3)).toBe('😀😀…');
@@ -142,6 +153,15 @@ test('the XML text helpers', () => {
 });
 
 test('an ETag from the catalogue: 304 while it does not change, a new document once it does', async () => {
+  // Its own training and session, so that it depends on no other test.
+  const [training] = await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
+    SELECT 'etiquette-etag', 'Étiquette', 'Une session', 'HYBRID', licence_id, collection_id, partner_id, 'PUBLISHED', now()
+    FROM training LIMIT 1 RETURNING id`);
+  await api.sql(
+    `INSERT INTO training_session (training_id, external_ref, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, seats_taken)
+     VALUES ($1, 'etag-ouverte', now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 10, 0)`,
+    [training.id],
+  );
   const first = await getExport();
   const etag = first.response.headers.get('etag')!;
   expect(first.response.headers.get('cache-control')).toBe('public, max-age=60');
@@ -150,7 +170,7 @@ test('an ETag from the catalogue: 304 while it does not change, a new document o
   expect(again.body).toBe('');
   expect((await getExport({ 'if-none-match': `W/${etag}, "other"` })).response.status).toBe(304);
 
-  await api.sql(`UPDATE training SET title = 'Titre changé' WHERE slug = 'etats-de-recrutement'`);
+  await api.sql(`UPDATE training SET title = 'Titre changé' WHERE slug = 'etiquette-etag'`);
   const changed = await getExport({ 'if-none-match': etag });
   expect(changed.response.status).toBe(200);
   expect(changed.body).toContain('Titre changé');
@@ -158,7 +178,7 @@ test('an ETag from the catalogue: 304 while it does not change, a new document o
   expect(afterEdit).not.toBe(etag);
 
   // Seat counters are not the catalogue's version, but a session filling up changes its state.
-  await api.sql(`UPDATE training_session SET seats_taken = capacity WHERE external_ref = 'ouverte'`);
+  await api.sql(`UPDATE training_session SET seats_taken = capacity WHERE external_ref = 'etag-ouverte'`);
   const filled = await getExport({ 'if-none-match': afterEdit });
   expect(filled.response.status).toBe(200);
   expect(filled.response.headers.get('etag')).not.toBe(afterEdit);

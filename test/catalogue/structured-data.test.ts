@@ -116,8 +116,22 @@ test('Training.structuredData through GraphQL, for the demo catalogue', async ()
   // The demo's cancelled session is left out.
   const [cancelled] = await api.sql(`SELECT t.slug, s.starts_at FROM training_session s JOIN training t ON t.id = s.training_id
     WHERE s.cancelled AND s.starts_at > now() LIMIT 1`);
+  expect(cancelled).toBeDefined();
   const withCancelled = trainings.edges.find(edge => edge.node.slug === cancelled.slug)!.node.structuredData!;
   expect(withCancelled.hasCourseInstance.map((instance: JsonLd) => instance.startDate)).not.toContain(new Date(cancelled.starts_at).toISOString());
+});
+
+test('cancelled sessions do not crowd out the real ones: 25 cancelled before one to come still describe that one', async () => {
+  const [training] = await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
+    SELECT 'sessions-annulees', 'Sessions annulées', 'r', 'HYBRID', licence_id, collection_id, partner_id, 'PUBLISHED', now() FROM training LIMIT 1 RETURNING id`);
+  await api.sql(
+    `INSERT INTO training_session (training_id, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, cancelled)
+     SELECT $1, now() + make_interval(days => n), now() + make_interval(days => n, hours => 2), now() - interval '1 day', now() + make_interval(days => n), n <= 25
+     FROM generate_series(1, 26) AS n`,
+    [training.id],
+  );
+  const { training: read } = await api.data<{ training: { structuredData: JsonLd } }>(`{ training(slug: "sessions-annulees") { structuredData } }`);
+  expect(read.structuredData.hasCourseInstance).toHaveLength(1);
 });
 
 test('a page with structuredData costs a fixed number of statements, whatever its size', async () => {

@@ -1,3 +1,4 @@
+import { csvLine } from '../../src/integration/csv-line';
 import { ALLOWED, completeBySql, completeThroughApi, hrFixture, REFUSED, settled, type HrFixture } from '../support/hr-records';
 import { ADMIN_ENV, agents, bearer } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -144,4 +145,10 @@ describe('the file', () => {
     expect(filed).not.toContain(records[0][0]);
     expect(new Date(next.headers.get('hr-records-until')!).getTime()).toBeGreaterThan(new Date(until).getTime());
   });
+});
+
+test('a cell is quoted when it holds the separator, a comma, a quote or a line break; formulas are neutralised inside quotes too', () => {
+  expect(csvLine(['simple', 'a;b', 'Dupont,=1+1', 'dit "oui"', 'deux\nlignes', '=SUM(A1)', 42, null])).toBe(
+    'simple;"a;b";"Dupont,=1+1";"dit ""oui""";"deux\nlignes";\'=SUM(A1);42;\r\n',
+  );
 });
