@@ -5,6 +5,7 @@ import { findFaqEntry, findTourStep } from '../content/content.service';
 import type { Context } from '../context';
 import { findReadableAttestation } from '../enrolment/attestation.service';
 import { findReadableEnrolment } from '../enrolment/enrolment-queries';
+import { findManagedDelivery, findManagedWebhook } from '../integration/webhook.service';
 import { findReview, findRevision } from '../review/review-queries';
 import { fromGlobalId } from './global-id';
 import { Node } from './node';
@@ -25,6 +26,8 @@ const finders: Record<string, NodeFinder> = {
   TrainingRevision: findRevision,
   Enrolment: findReadableEnrolment,
   Attestation: findReadableAttestation,
+  Webhook: findManagedWebhook,
+  WebhookDelivery: findManagedDelivery,
 };
 
 @Resolver()

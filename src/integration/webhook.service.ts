@@ -110,3 +110,21 @@ export async function redeliverWebhook(ctx: Context, deliveryGlobalId: string): 
   ctx.outboxWritten(WEBHOOK_CHANNEL);
   return { delivery: delivery! };
 }
+
+/** Whether the caller manages this partner's webhooks (outside `@Authorized`: a revoked client counts for nothing). */
+async function managesWebhooksOf(ctx: Context, partnerId: string): Promise<boolean> {
+  if (ctx.viewer.client && !(await ctx.loaders.activeClientById.load(ctx.viewer.client.id))) return false;
+  return mayManageWebhooks(ctx.viewer, await ctx.grants(), partnerId);
+}
+
+/** For `node(id)`: the webhook if the caller manages it, else null (nobody else learns it exists). */
+export async function findManagedWebhook(ctx: Context, id: string): Promise<Webhook | null> {
+  const webhook = await ctx.db.manager.findOneBy(Webhook, { id });
+  return webhook && (await managesWebhooksOf(ctx, webhook.partnerId)) ? webhook : null;
+}
+
+/** For `node(id)`: the delivery if the caller manages its webhook, else null. */
+export async function findManagedDelivery(ctx: Context, id: string): Promise<WebhookDelivery | null> {
+  const delivery = await findDelivery(ctx.db.manager, id);
+  return delivery && (await findManagedWebhook(ctx, delivery.webhookId)) ? delivery : null;
+}

@@ -16,6 +16,7 @@ const DELIVERIES = `query($id: ID!, $first: Int, $after: String) { webhookDelive
   edges { node { id eventId type status attempts responseStatus lastError createdAt nextAttemptAt } } } }`;
 const REDELIVER = `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { delivery { id eventId status attempts } userErrors { field code message } } }`;
 const DELETE = `mutation($id: ID!) { deleteWebhook(id: $id) { deletedId userErrors { field code message } } }`;
+const NODE = `query($w: ID!, $d: ID!) { w: node(id: $w) { id } d: node(id: $d) { id } }`;
 const LIST = `query($partner: String!) { webhooks(partner: $partner) { id url events active } }`;
 
 interface DeliveryView {
@@ -234,6 +235,9 @@ test('rights: the partner’s editors, admins and its clients with webhooks:mana
     for (const { body } of await Promise.all(attempts)) {
       expect({ who, code: body.errors?.[0]?.extensions?.code }).toEqual({ who, code });
     }
+    // node(id) does not tell them either.
+    const seen = await api.data<{ w: object | null; d: object | null }>(NODE, { w: first.webhookId, d: first.deliveryId }, bearer(token));
+    expect({ who, seen }).toEqual({ who, seen: { w: null, d: null } });
   }
   const [{ after }] = await api.sql(`SELECT (SELECT count(*) FROM webhook)::int + (SELECT count(*) FROM webhook_delivery)::int AS after`);
   expect(after).toBe(before);
@@ -249,6 +253,7 @@ test('rights: the partner’s editors, admins and its clients with webhooks:mana
     const { webhooks } = await api.data<{ webhooks: { id: string }[] }>(LIST, { partner: 'maa' }, bearer(token));
     expect(webhooks.map(webhook => webhook.id)).toEqual(expect.arrayContaining([first.webhookId, created.webhook!.id]));
     expect((await deliveries(token, first.webhookId)).totalCount).toBe(1);
+    expect(await api.data(NODE, { w: first.webhookId, d: first.deliveryId }, bearer(token))).toEqual({ w: { id: first.webhookId }, d: { id: first.deliveryId } });
     const { deleteWebhook } = await api.data<{ deleteWebhook: { deletedId: string; userErrors: UserErrorView[] } }>(DELETE, { id: created.webhook!.id }, bearer(token));
     expect(deleteWebhook).toEqual({ deletedId: created.webhook!.id, userErrors: [] });
   }
