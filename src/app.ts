@@ -93,7 +93,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const webhookPolicy = policyFor(config.nodeEnv);
     setAddressPolicy(database.dataSource, webhookPolicy);
     const webhooks = webhookSender(database.dataSource, { policy: webhookPolicy, outboxWritten: channel => outbox?.wake(channel) });
-    outbox = startOutboxSenders(database.dataSource, log, [mail, webhooks]);
+    const senders = startOutboxSenders(database.dataSource, log, [mail, webhooks]);
+    outbox = senders;
     const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
       authRateLimitPerMinute: config.authRateLimitPerMinute,
       trustProxy: config.trustProxy,
@@ -118,7 +119,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       log,
       stop() {
         stopped ??= apollo.stop().then(async () => {
-          await outbox!.stop();
+          await senders.stop();
           mail.close();
           await Promise.all([responseCache?.close(), authBudgetStore.close()]);
           await database.close();

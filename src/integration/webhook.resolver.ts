@@ -3,6 +3,7 @@ import { Role } from '../accounts/accounts.enums';
 import { scope } from '../auth/auth-checker';
 import { Partner } from '../catalogue/partner.entity';
 import type { Context } from '../context';
+import { perPageItem } from '../graphql/complexity';
 import { runMutation } from '../graphql/run-mutation';
 import { WEBHOOKS_SCOPE } from './webhook-rights';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, redeliverWebhook } from './webhook.service';
@@ -18,7 +19,7 @@ export class WebhookResolver {
     return listWebhooks(ctx, partner);
   }
 
-  @Query(() => WebhookDeliveryConnection, { description: 'A webhook’s deliveries, newest first, each with its attempts, last answer and state.' })
+  @Query(() => WebhookDeliveryConnection, { description: 'A webhook’s deliveries, newest first, each with its attempts, last answer and state.', complexity: perPageItem })
   webhookDeliveries(
     @Ctx() ctx: Context,
     @Arg('webhookId', () => ID) webhookId: string,
