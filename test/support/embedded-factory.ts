@@ -21,7 +21,9 @@ export async function startEmbeddedFactory(): Promise<EmbeddedFactory> {
 
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      // One connection per request: a test file may start long after the previous one's last call, and a
+      // kept-alive socket the server had meanwhile timed out is reset under the next request (seen in CI).
+      res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify(body));
     };
     const handle = async () => {
