@@ -12,9 +12,12 @@ import { CatalogueChanges1796000000004 } from './1796000000004-CatalogueChanges'
 import { RegistrationWarnings1796000000007 } from './1796000000007-RegistrationWarnings';
 import { FeedHistory1796000000009 } from './1796000000009-FeedHistory';
 import { WebhookAttempts1796000000010 } from './1796000000010-WebhookAttempts';
+import { PersonalFiles1796000000011 } from './1796000000011-PersonalFiles';
 import { Webhooks1796000000005 } from './1796000000005-Webhooks';
 import { ImportKeys1796000000006 } from './1796000000006-ImportKeys';
 import { HrRecords1796000000008 } from './1796000000008-HrRecords';
+import { EditableContent1796000000012 } from './1796000000012-EditableContent';
+import { AccountDeletion1796000000013 } from './1796000000013-AccountDeletion';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -35,4 +38,7 @@ export const migrations = [
   HrRecords1796000000008,
   FeedHistory1796000000009,
   WebhookAttempts1796000000010,
+  PersonalFiles1796000000011,
+  EditableContent1796000000012,
+  AccountDeletion1796000000013,
 ];

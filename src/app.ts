@@ -11,6 +11,10 @@ import { resolveJwtSecret } from './auth/secrets';
 import { resolveAttestationKeys } from './enrolment/attestation-keys';
 import { attestationPdfRoute } from './enrolment/attestation-pdf.route';
 import { hrRecordsCsvRoute } from './integration/hr-records-csv.route';
+import { fileDownloadRoute, fileHeadRoute } from './files/file-download.route';
+import { setFileSettings } from './files/file-settings';
+import { startUploadSweeper } from './files/file-upload.service';
+import { fileUploadRoute } from './files/file-upload.route';
 import { lheoExportRoute } from './catalogue/lheo-export.route';
 import type { Config } from './config';
 import type { Context } from './context';
@@ -50,6 +54,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const database = await openDatabase(config, log, entities);
   const authBudgetStore = openAuthBudgetStore({ redisUrl: config.redisUrl, db: database.dataSource, log });
   let outbox: OutboxSenders | null = null;
+  let uploadSweeper: { stop(): Promise<void> } | null = null;
   try {
     if (config.demoData) await loadDemoData(database.dataSource, log);
     const { admin } = config;
@@ -95,13 +100,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const webhooks = webhookSender(database.dataSource, { policy: webhookPolicy, outboxWritten: channel => outbox?.wake(channel) });
     const senders = startOutboxSenders(database.dataSource, log, [mail, webhooks]);
     outbox = senders;
+    setFileSettings(database.dataSource, { maxBytes: config.fileMaxBytes, quotaBytes: config.fileQuotaBytes, publicUrl: config.publicUrl });
+    uploadSweeper = startUploadSweeper(database.dataSource, log);
     const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
       authRateLimitPerMinute: config.authRateLimitPerMinute,
       trustProxy: config.trustProxy,
       authBudgetStore,
       outbox,
       appUrl: config.appUrl,
-      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute],
+      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute, fileUploadRoute, fileDownloadRoute, fileHeadRoute],
     });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
@@ -119,7 +126,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       log,
       stop() {
         stopped ??= apollo.stop().then(async () => {
-          await senders.stop();
+          await Promise.all([senders.stop(), uploadSweeper?.stop()]);
           mail.close();
           await Promise.all([responseCache?.close(), authBudgetStore.close()]);
           await database.close();
@@ -128,7 +135,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       },
     };
   } catch (error) {
-    await outbox?.stop();
+    await Promise.all([outbox?.stop(), uploadSweeper?.stop()]);
     await authBudgetStore.close();
     await database.close();
     throw error;

@@ -37,6 +37,10 @@ export interface Config {
   /** SMTP server (smtp:// or smtps://); null: e-mails stay in the outbox and are logged, not sent. */
   readonly mailUrl: string | null;
   readonly mailFrom: string;
+  /** Largest personal file accepted (FILE_MAX_BYTES). */
+  readonly fileMaxBytes: number;
+  /** What a user's personal files may take altogether (FILE_QUOTA_BYTES). */
+  readonly fileQuotaBytes: number;
 }
 
 /** A bad environment: its message is the one line printed before the process exits. */
@@ -216,6 +220,15 @@ function parseMailFrom(env: Env): string {
   return value;
 }
 
+/** Sizes fit GraphQL's Int (32-bit), in which `User.storage` reports them. */
+const MAX_FILE_BYTES_SETTING = 2 ** 31 - 1;
+
+function parseBytes(env: Env, name: string, fallback: number): number {
+  const bytes = parseCount(env, name, fallback, 1);
+  if (bytes > MAX_FILE_BYTES_SETTING) throw new ConfigError(name, `must be at most ${MAX_FILE_BYTES_SETTING} bytes (got "${bytes}")`);
+  return bytes;
+}
+
 /** Parses and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
@@ -244,5 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
     appUrl: parseAppUrl(env),
     mailUrl: parseMailUrl(env),
     mailFrom: parseMailFrom(env),
+    fileMaxBytes: parseBytes(env, 'FILE_MAX_BYTES', 25 * 1024 * 1024),
+    fileQuotaBytes: parseBytes(env, 'FILE_QUOTA_BYTES', 100 * 1024 * 1024),
   });
 }

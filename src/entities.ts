@@ -21,6 +21,8 @@ import { CatalogueChange } from './integration/catalogue-change.entity';
 import { Webhook } from './integration/webhook.entity';
 import { WebhookDelivery } from './integration/webhook-delivery.entity';
 import { WebhookAttempt } from './integration/webhook-attempt.entity';
+import { PersonalFile } from './files/personal-file.entity';
+import { PersonalFileChunk } from './files/personal-file-chunk.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
 export const entities = [
@@ -47,4 +49,6 @@ export const entities = [
   Webhook,
   WebhookDelivery,
   WebhookAttempt,
+  PersonalFile,
+  PersonalFileChunk,
 ];

@@ -5,6 +5,8 @@ import { ApiClientPayload, AuditEntryConnection, AuthPayload, UserPayload } from
 import { Role } from './accounts.enums';
 import { createApiClient, issueClientToken, revokeApiClient } from './api-client.service';
 import { listAudit } from './audit.service';
+import { deleteAccount } from './account-deletion';
+import { DeletePayload } from '../graphql/delete-payload';
 import { grantRole, revokeRole } from './role.service';
 
 /** Administration: role grants, partner API clients, the audit trail. */
@@ -30,6 +32,18 @@ export class AdminResolver {
     @Arg('partner', () => String, { nullable: true }) partner?: string | null,
   ): Promise<UserPayload> {
     return runMutation(ctx, () => revokeRole(ctx, userId, role, partner));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DeletePayload, {
+    description: 'ADMIN. Deletes an account as `deleteMyAccount` does (audited): seats released, enrolments anonymised, attestations kept unless `revokeAttestations`.',
+  })
+  deleteAccount(
+    @Ctx() ctx: Context,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('revokeAttestations', () => Boolean, { nullable: true }) revokeAttestations?: boolean | null,
+  ): Promise<DeletePayload> {
+    return runMutation(ctx, () => deleteAccount(ctx, userId, revokeAttestations ?? false));
   }
 
   @Authorized(Role.ADMIN)

@@ -7,6 +7,9 @@ import { CreatedNode, Node } from '../graphql/node';
 @ObjectType({ implements: Node, simpleResolvers: true })
 @Entity()
 @Index(['createdAt', 'id'])
+// What is recorded by or about someone (the RGPD export).
+@Index(['actor'])
+@Index(['target'])
 export class AuditEntry extends CreatedNode {
   /** The global id of the acting user or API client; null for the system. */
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Context } from '../context';
 import { toConnection } from '../graphql/connection';
 import { toGlobalId } from '../graphql/global-id';
@@ -15,7 +15,14 @@ export type AuditAction =
   | 'REVISION_PUBLISHED'
   | 'TRAINING_ARCHIVED'
   | 'SESSION_CANCELLED'
-  | 'TRAININGS_IMPORTED';
+  | 'TRAININGS_IMPORTED'
+  | 'FAQ_ENTRY_CREATED'
+  | 'FAQ_ENTRY_UPDATED'
+  | 'FAQ_ENTRY_DELETED'
+  | 'TOUR_STEP_CREATED'
+  | 'TOUR_STEP_UPDATED'
+  | 'TOUR_STEP_DELETED'
+  | 'ACCOUNT_DELETED';
 
 function actorOf(ctx: Context): string | null {
   if (ctx.viewer.userId) return toGlobalId('User', ctx.viewer.userId);
@@ -25,6 +32,11 @@ function actorOf(ctx: Context): string | null {
 /** Records an action in the caller's transaction: it is kept exactly when the action is. */
 export async function recordAudit(ctx: Context, manager: EntityManager, action: AuditAction, target: string, details: Record<string, unknown>) {
   await manager.save(manager.create(AuditEntry, { actor: actorOf(ctx), action, target, details }));
+}
+
+/** Entries by or about someone (a global id), oldest first: for the RGPD export. */
+export function auditEntriesConcerning(db: DataSource, globalId: string): Promise<AuditEntry[]> {
+  return db.getRepository(AuditEntry).find({ where: [{ target: globalId }, { actor: globalId }], order: { createdAt: 'ASC', id: 'ASC' } });
 }
 
 const AUDIT_LIST = 'audit';

@@ -21,8 +21,9 @@ export function forbidden(message = 'Vos droits ne permettent pas cette opérati
  * UNAUTHENTICATED; a user without any of the roles is FORBIDDEN, and so is an API client unless the
  * operation names one of its scopes and the client is not revoked. `@Authorized()` without roles
  * means any signed-in user. Roles and revocations are read from the database (one loader query
- * per request), not from the token: they apply at once. Partner scopes and object rights are
- * checked in services.
+ * per request), not from the token: they apply at once; so does an account's deletion (a
+ * token outliving its account is UNAUTHENTICATED). Partner scopes and object rights are checked
+ * in services.
  */
 export const authChecker: AuthChecker<Context, Permission> = async ({ context }, permissions) => {
   const { viewer } = context;
@@ -33,7 +34,10 @@ export const authChecker: AuthChecker<Context, Permission> = async ({ context },
     if (!(await context.loaders.activeClientById.load(viewer.client.id))) throw forbidden();
     return true;
   }
-  if (permissions.length === 0) return true;
+  if (permissions.length === 0) {
+    if (!(await context.loaders.userById.load(viewer.userId!))) throw unauthenticated();
+    return true;
+  }
   const grants = await context.grants();
   if (!grants.some(grant => permissions.includes(grant.role))) throw forbidden();
   return true;

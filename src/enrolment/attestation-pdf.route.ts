@@ -6,8 +6,7 @@ import { verifyAttestation } from './attestation.service';
 
 /**
  * `GET /attestations/:code.pdf`: public, like `verifyAttestation` — the code is the secret. Only an
- * attestation that verifies is printed; an unknown, malformed or altered one is 404 (and there is
- * no revocation yet: when there is, verifyAttestation refusing it makes it 404 here too).
+ * attestation that verifies is printed; an unknown, malformed, altered or revoked one is 404.
  */
 export const attestationPdfRoute: HttpRoute = {
   method: 'GET',

@@ -18,9 +18,10 @@ export class Attestation extends Node {
   @Column({ type: 'uuid' })
   enrolmentId: string;
 
+  /** The holder's account; null once it is deleted (the attestation stays verifiable unless revoked). */
   @Index()
-  @Column({ type: 'uuid' })
-  userId: string;
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @Field({ description: 'Short, unique and unguessable; printed on the certificate, checked by `verifyAttestation`.' })
   @Column({ type: 'varchar', length: 32, unique: true })
@@ -46,6 +47,10 @@ export class Attestation extends Node {
   @Field()
   @Column({ type: 'timestamptz' })
   issuedAt: Date;
+
+  /** Set when the holder deleted the account and asked for revocation: `verifyAttestation` then says not valid. */
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
 
   @Field({ description: 'Compact JWS (ES256) of an Open Badges 3.0 credential; keys at /.well-known/jwks.json.' })
   @Column({ type: 'text' })

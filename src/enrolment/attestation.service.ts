@@ -10,12 +10,13 @@ const INVALID = Object.assign(new AttestationVerification(), { valid: false, att
 /**
  * Public: an attestation is valid when its code is known and its stored credential still verifies
  * with one of our keys and states what the attestation says (an altered row or credential is not
- * valid). Anything else answers `valid: false` and nothing more.
+ * valid) and it is not revoked (its holder deleted the account and asked so). Anything else
+ * answers `valid: false` and nothing more.
  */
 export async function verifyAttestation(ctx: Context, typed: string): Promise<AttestationVerification> {
   const code = normaliseAttestationCode(typed);
   const attestation = code ? await ctx.db.getRepository(Attestation).findOneBy({ code }) : null;
-  if (!attestation) return INVALID;
+  if (!attestation || attestation.revokedAt) return INVALID;
   if (!credentialStates(ctx.attestationIssuer.keys, attestation.credential, attestation)) return INVALID;
   return Object.assign(new AttestationVerification(), { valid: true, attestation });
 }

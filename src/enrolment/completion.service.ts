@@ -17,8 +17,7 @@ import { mayCompleteEnrolment, mayReadEnrolment, type EnrolmentParties } from '.
 import { emailNotVerified, lockEnrolment } from './enrolment.service';
 
 /** The attestation of a completion: the facts as they stand now, signed. */
-async function issueAttestation(ctx: Context, manager: EntityManager, enrolment: Enrolment, training: Training, completedAt: Date): Promise<Attestation> {
-  const holder = await manager.findOneByOrFail(User, { id: enrolment.userId });
+async function issueAttestation(ctx: Context, manager: EntityManager, enrolment: Enrolment, holder: User, training: Training, completedAt: Date): Promise<Attestation> {
   const partner = await manager.findOneByOrFail(Partner, { id: training.partnerId });
   const id = randomUUID();
   const code = newAttestationCode();
@@ -61,18 +60,19 @@ export async function completeEnrolment(ctx: Context, globalId: string): Promise
   const grants = await ctx.grants();
   return ctx.db.transaction(async manager => {
     const readable = (parties: EnrolmentParties) => mayReadEnrolment(ctx.viewer, grants, parties) || mayCompleteEnrolment(ctx.viewer, grants, parties);
-    const { enrolment, session, training, parties } = await lockEnrolment(manager, globalId, readable);
+    const { enrolment, session, training, owner, parties } = await lockEnrolment(manager, globalId, readable);
     if (!mayCompleteEnrolment(ctx.viewer, grants, parties)) throw forbidden();
     if (enrolment.status !== EnrolmentStatus.CONFIRMED) {
       const state = { WAITLISTED: 'en liste d’attente', CANCELLED: 'annulée', COMPLETED: 'déjà terminée' }[enrolment.status as string] ?? enrolment.status;
       throw new DomainError('INVALID_TRANSITION', `Seule une inscription confirmée se termine ; celle-ci est ${state}.`);
     }
-    // An attestation names its holder for good: only an account that proved its mailbox gets one.
-    if (!(await manager.findOneByOrFail(User, { id: enrolment.userId })).emailVerified) throw emailNotVerified();
+    // An attestation names its holder for good: only an account that proved its mailbox gets one
+    // (a deleted account's enrolments are cancelled before they are anonymised: never confirmed).
+    if (!owner?.emailVerified) throw emailNotVerified();
     const completedAt = new Date();
     if (completedAt < session.startsAt) throw new DomainError('INVALID_TRANSITION', 'La session n’a pas encore commencé : on ne peut pas encore la terminer.');
     await manager.update(Enrolment, { id: enrolment.id }, { status: EnrolmentStatus.COMPLETED, completedAt, waitlistPosition: null });
-    await issueAttestation(ctx, manager, enrolment, training, completedAt);
+    await issueAttestation(ctx, manager, enrolment, owner, training, completedAt);
     return { enrolment: await manager.findOneByOrFail(Enrolment, { id: enrolment.id }) };
   });
 }

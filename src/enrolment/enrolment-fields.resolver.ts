@@ -10,6 +10,9 @@ import { Eligibility } from './eligibility';
 import { eligibilityFor, enrolledTraining } from './enrolment-queries';
 import { Enrolment } from './enrolment.entity';
 
+/** What an anonymised enrolment shows in place of its agent's name. */
+const DELETED_ACCOUNT_NAME = 'Compte supprimé';
+
 @Resolver(() => Enrolment)
 export class EnrolmentFieldsResolver {
   @FieldResolver(() => User, {
@@ -20,8 +23,9 @@ export class EnrolmentFieldsResolver {
     return visibleUser(ctx, enrolment.userId);
   }
 
-  @FieldResolver(() => String, { description: 'Display name of the enrolled agent, for everyone who may read the enrolment.' })
+  @FieldResolver(() => String, { description: 'Display name of the enrolled agent, for everyone who may read the enrolment; "Compte supprimé" once the account is deleted.' })
   async agentName(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<string> {
+    if (enrolment.userId === null) return DELETED_ACCOUNT_NAME;
     return (await ctx.loaders.userById.load(enrolment.userId))!.displayName;
   }
 

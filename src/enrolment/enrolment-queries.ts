@@ -16,7 +16,7 @@ export async function findReadableEnrolment(ctx: Context, id: string): Promise<E
   const session = await ctx.loaders.sessionById.load(enrolment.sessionId);
   const [training, owner, grants] = await Promise.all([
     ctx.loaders.trainingById.load(session!.trainingId),
-    ctx.loaders.userById.load(enrolment.userId),
+    enrolment.userId === null ? null : ctx.loaders.userById.load(enrolment.userId),
     ctx.grants(),
   ]);
   return mayReadEnrolment(ctx.viewer, grants, enrolmentParties(owner!, training!.partnerId)) ? enrolment : null;

@@ -15,12 +15,14 @@ import { EnrolmentStatus } from './enrolment.enums';
 @Index(['sessionId', 'status'])
 @Index(['userId', 'enrolledAt'])
 export class Enrolment extends Node {
-  @ManyToOne(() => User, { nullable: false, onDelete: 'CASCADE' })
+  /** SET NULL as a backstop: account deletion releases seats through the service first (see account-deletion.ts). */
+  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn()
   user?: User;
 
-  @Column({ type: 'uuid' })
-  userId: string;
+  /** null once the account is deleted: the seat's history stays, anonymised. */
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @ManyToOne(() => TrainingSession, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn()

@@ -211,6 +211,8 @@ export interface LockedEnrolment {
   enrolment: Enrolment;
   session: TrainingSession;
   training: Training;
+  /** null once the account is deleted. */
+  owner: User | null;
   parties: EnrolmentParties;
 }
 
@@ -226,10 +228,10 @@ export async function lockEnrolment(manager: EntityManager, globalId: string, re
   const session = (await lockSessionRow(manager, found.sessionId))!;
   const enrolment = await manager.findOneOrFail(Enrolment, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   const training = await manager.findOneByOrFail(Training, { id: session.trainingId });
-  const owner = await manager.findOneByOrFail(User, { id: enrolment.userId });
+  const owner = enrolment.userId === null ? null : await manager.findOneByOrFail(User, { id: enrolment.userId });
   const parties = enrolmentParties(owner, training.partnerId);
   if (!readable(parties)) throw notFound;
-  return { enrolment, session, training, parties };
+  return { enrolment, session, training, owner, parties };
 }
 
 /** By its owner, the training's editors or admins: a freed seat goes at once to the first in line. */

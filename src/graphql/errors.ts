@@ -19,7 +19,9 @@ export type UserErrorCode =
   | 'ENROLMENT_CLOSED'
   | 'SESSION_CANCELLED'
   | 'TOO_MANY_REQUESTS'
-  | 'EMAIL_NOT_VERIFIED';
+  | 'EMAIL_NOT_VERIFIED'
+  | 'FILE_TOO_LARGE'
+  | 'QUOTA_EXCEEDED';
 
 /** A business refusal with a stable code; mutations turn it into `userErrors`. */
 export class DomainError extends Error {

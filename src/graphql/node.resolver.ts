@@ -5,6 +5,7 @@ import { findFaqEntry, findTourStep } from '../content/content.service';
 import type { Context } from '../context';
 import { findReadableAttestation } from '../enrolment/attestation.service';
 import { findReadableEnrolment } from '../enrolment/enrolment-queries';
+import { findOwnFile } from '../files/files.service';
 import { findManagedDelivery, findManagedWebhook } from '../integration/webhook.service';
 import { findReview, findRevision } from '../review/review-queries';
 import { fromGlobalId } from './global-id';
@@ -28,6 +29,7 @@ const finders: Record<string, NodeFinder> = {
   Attestation: findReadableAttestation,
   Webhook: findManagedWebhook,
   WebhookDelivery: findManagedDelivery,
+  PersonalFile: findOwnFile,
 };
 
 @Resolver()

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { AccountResolver } from '../accounts/account.resolver';
 import { AdminResolver } from '../accounts/admin.resolver';
 import { CredentialsResolver } from '../accounts/credentials.resolver';
+import { PersonalDataResolver } from '../accounts/personal-data.resolver';
 import { authChecker } from '../auth/auth-checker';
 import { buildSchema } from 'type-graphql';
 import { ReferenceResolver } from '../catalogue/reference.resolver';
@@ -16,6 +17,8 @@ import { ReviewResolver } from '../review/review.resolver';
 import { EnrolmentFieldsResolver, TrainingEligibilityResolver } from '../enrolment/enrolment-fields.resolver';
 import { EnrolmentResolver } from '../enrolment/enrolment.resolver';
 import { ContentResolver } from '../content/content.resolver';
+import { FilesResolver, UserStorageResolver } from '../files/files.resolver';
+import { ContentEditingResolver } from '../content/content-editing.resolver';
 import { ImportResolver } from '../integration/import.resolver';
 import { WebhookResolver } from '../integration/webhook.resolver';
 import { HrRecordsResolver } from '../integration/hr-records.resolver';
@@ -32,6 +35,7 @@ export const resolvers = [
   WebhookDeliveryFieldsResolver,
   CredentialsResolver,
   AdminResolver,
+  PersonalDataResolver,
   ReferenceResolver,
   TrainingResolver,
   SheetFieldsResolver,
@@ -48,9 +52,12 @@ export const resolvers = [
   EnrolmentFieldsResolver,
   TrainingEligibilityResolver,
   ContentResolver,
+  ContentEditingResolver,
   ImportResolver,
   WebhookResolver,
   HrRecordsResolver,
+  FilesResolver,
+  UserStorageResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

@@ -20,8 +20,14 @@ export interface RouteRequest {
  * app.ts. Handlers stream their answer and keep rights in services, as resolvers do.
  */
 export interface HttpRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST';
   /** Matched against the whole path, without the query string. */
   path: RegExp;
   handle(request: RouteRequest): Promise<void>;
+  /**
+   * The route answers `Expect: 100-continue` itself (`res.writeContinue()` once it accepts the
+   * body), so that a refusal from the headers alone comes before the client sends anything; other
+   * routes' clients get `100 Continue` at once.
+   */
+  decidesContinue?: boolean;
 }

@@ -156,7 +156,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
 function refuseRoute(res: ServerResponse, error: unknown): void {
   let status: number;
   let code: string;
-  if (error instanceof HttpError) [status, code] = [error.status, error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST'];
+  if (error instanceof HttpError) [status, code] = [error.status, error.code ?? (error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST')];
   else if (error instanceof GraphQLError) {
     code = String(error.extensions.code);
     status = (error.extensions.http as { status?: number } | undefined)?.status ?? HTTP_STATUS_OF[code] ?? 400;
@@ -170,7 +170,7 @@ function refuseRoute(res: ServerResponse, error: unknown): void {
 
 /** Node's HTTP server: the GraphQL endpoint, health probes and one structured log line per request. */
 export function createHttpServer(deps: HttpServerDeps): Server {
-  return createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const trace: RequestTrace = { requestId: requestIdOf(req) };
     const { requestId } = trace;
@@ -199,5 +199,13 @@ export function createHttpServer(deps: HttpServerDeps): Server {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     });
+  };
+  const server = createServer(handle);
+  // `Expect: 100-continue`: a route that decides from the headers (an upload over the limit) refuses before the body is sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (!deps.routes.some(known => known.decidesContinue && known.method === req.method && known.path.test(path))) res.writeContinue();
+    handle(req, res);
   });
+  return server;
 }

@@ -4,6 +4,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The `error.code` of the JSON answer; by default NOT_FOUND for 404, else BAD_REQUEST. */
+    readonly code?: string,
   ) {
     super(message);
   }

@@ -51,6 +51,14 @@ ${after.map(paragraph)}
 }
 
 /**
+ * Erases every e-mail to an address, sent or waiting (a deleted account's): the address and what
+ * was said to it go with the account. Literal channel: the partial index on recipients applies.
+ */
+export async function forgetRecipient(manager: EntityManager, address: string): Promise<void> {
+  await manager.query(`DELETE FROM outbox_message WHERE channel = 'mail' AND payload ->> 'to' = $1`, [address]);
+}
+
+/**
  * Queues e-mails in the caller's transaction; this process's sender is woken once the mutation
  * commits (see `Context.outboxWritten`).
  */

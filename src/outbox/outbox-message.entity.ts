@@ -17,6 +17,8 @@ export enum OutboxStatus {
  */
 @Entity()
 @Index('IDX_outbox_message_due', ['channel', 'nextAttemptAt'], { where: `"status" = 'PENDING'` })
+// Mail by recipient, for erasing a deleted account's messages (an expression index: migrations/1796000000013-AccountDeletion.ts).
+@Index('outbox_mail_recipient_idx', { synchronize: false })
 export class OutboxMessage {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;

@@ -45,14 +45,20 @@ test('licences by SPDX-style code, with what they allow', async () => {
   expect(byCode['etalab-2.0'].url).toMatch(/^https:\/\//);
 });
 
-test('the FAQ and the guided tour come in order', async () => {
-  const { faq, tour } = await api.data<{ faq: { position: number }[]; tour: { position: number }[] }>(
-    '{ faq { question answer category position } tour { target title body position } }');
+test('the FAQ and the guided tour come in order: by scope (FAQ category, tour page), then position from 1', async () => {
+  type Item = { scope: string; position: number };
+  const { faq, tour } = await api.data<{ faq: Item[]; tour: Item[] }>(
+    '{ faq { question answer scope: category position } tour { scope: page target title body position } }');
   expect(faq.length).toBeGreaterThanOrEqual(3);
   expect(tour.length).toBeGreaterThanOrEqual(3);
-  const positions = (items: { position: number }[]) => items.map(item => item.position);
-  expect(positions(faq)).toEqual([...positions(faq)].sort((a, b) => a - b));
-  expect(positions(tour)).toEqual([...positions(tour)].sort((a, b) => a - b));
+  for (const items of [faq, tour]) {
+    const scopes = [...new Set(items.map(item => item.scope))];
+    expect(items.map(item => item.scope)).toEqual(scopes.flatMap(scope => items.filter(item => item.scope === scope).map(() => scope)));
+    for (const scope of scopes) {
+      const positions = items.filter(item => item.scope === scope).map(item => item.position);
+      expect(positions).toEqual(positions.map((_, index) => index + 1));
+    }
+  }
 });
 
 test('reference data is inserted again idempotently: running its migration twice adds nothing', async () => {
