@@ -13,6 +13,7 @@ import { attestationPdfRoute } from './enrolment/attestation-pdf.route';
 import { hrRecordsCsvRoute } from './integration/hr-records-csv.route';
 import { fileDownloadRoute, fileHeadRoute } from './files/file-download.route';
 import { setFileSettings } from './files/file-settings';
+import { usePasswordHashing } from './auth/passwords';
 import { startUploadSweeper } from './files/file-upload.service';
 import { fileUploadRoute } from './files/file-upload.route';
 import { lheoExportRoute } from './catalogue/lheo-export.route';
@@ -51,6 +52,7 @@ export interface App {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function createApp(config: Config, log: Logger = createLogger(config)): Promise<App> {
+  usePasswordHashing(config.passwordHashing);
   const database = await openDatabase(config, log, entities);
   const authBudgetStore = openAuthBudgetStore({ redisUrl: config.redisUrl, db: database.dataSource, log });
   let outbox: OutboxSenders | null = null;

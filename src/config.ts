@@ -41,7 +41,14 @@ export interface Config {
   readonly fileMaxBytes: number;
   /** What a user's personal files may take altogether (FILE_QUOTA_BYTES). */
   readonly fileQuotaBytes: number;
+  /**
+   * PASSWORD_HASHING: `standard` (argon2id, 64 MiB, 3 passes), or `fast` (1 MiB, 1 pass) for test
+   * suites that register hundreds of people; `fast` is refused unless NODE_ENV=test.
+   */
+  readonly passwordHashing: PasswordHashing;
 }
+
+export type PasswordHashing = 'standard' | 'fast';
 
 /** A bad environment: its message is the one line printed before the process exits. */
 export class ConfigError extends Error {
@@ -229,6 +236,13 @@ function parseBytes(env: Env, name: string, fallback: number): number {
   return bytes;
 }
 
+function parsePasswordHashing(env: Env, nodeEnv: NodeEnv): PasswordHashing {
+  const value = present(env, 'PASSWORD_HASHING') ?? 'standard';
+  if (value !== 'standard' && value !== 'fast') throw new ConfigError('PASSWORD_HASHING', `must be standard or fast (got "${value}")`);
+  if (value === 'fast' && nodeEnv !== 'test') throw new ConfigError('PASSWORD_HASHING', 'fast is for test suites only (NODE_ENV=test)');
+  return value;
+}
+
 /** Parses and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
@@ -259,5 +273,6 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: parseMailFrom(env),
     fileMaxBytes: parseBytes(env, 'FILE_MAX_BYTES', 25 * 1024 * 1024),
     fileQuotaBytes: parseBytes(env, 'FILE_QUOTA_BYTES', 100 * 1024 * 1024),
+    passwordHashing: parsePasswordHashing(env, nodeEnv),
   });
 }

@@ -23,8 +23,10 @@ test('defaults: port 4000, embedded database in ./.data with demo data, info log
     jwtSecret: null,
     admin: null,
     logLevel: 'info',
+    passwordHashing: 'standard',
   });
   expect(Object.isFrozen(config)).toBe(true);
+  expect(loadConfig({ NODE_ENV: 'test', PASSWORD_HASHING: 'fast' }).passwordHashing).toBe('fast');
 });
 
 test('a real database turns demo data off unless asked for', () => {
@@ -48,6 +50,9 @@ test.each([
   [{ ADMIN_EMAIL: 'admin@mentor.gouv.fr' }, /ADMIN_PASSWORD must be set/],
   [{ ADMIN_PASSWORD: 'x'.repeat(20) }, /ADMIN_EMAIL must be set/],
   [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'x'.repeat(20) }, /ADMIN_EMAIL is not an e-mail address/],
+  [{ PASSWORD_HASHING: 'md5' }, /PASSWORD_HASHING must be standard or fast/],
+  [{ PASSWORD_HASHING: 'fast' }, /PASSWORD_HASHING fast is for test suites only/],
+  [{ PASSWORD_HASHING: 'fast', NODE_ENV: 'development' }, /PASSWORD_HASHING fast is for test suites only/],
 ])('refuses %p with one line naming the variable', (env, message) => {
   const text = refusal(env);
   expect(text).toMatch(message);

@@ -34,9 +34,21 @@ export async function recordAudit(ctx: Context, manager: EntityManager, action: 
   await manager.save(manager.create(AuditEntry, { actor: actorOf(ctx), action, target, details }));
 }
 
-/** Entries by or about someone (a global id), oldest first: for the RGPD export. */
-export function auditEntriesConcerning(db: DataSource, globalId: string): Promise<AuditEntry[]> {
-  return db.getRepository(AuditEntry).find({ where: [{ target: globalId }, { actor: globalId }], order: { createdAt: 'ASC', id: 'ASC' } });
+/** How many of the entries someone made the RGPD export lists (an admin's may be countless; those about them are all listed). */
+export const ACTIONS_EXPORTED = 1_000;
+
+/**
+ * For the RGPD export, oldest first: every entry about someone (a global id), and the latest
+ * ACTIONS_EXPORTED they made, with how many they made in all.
+ */
+export async function auditEntriesConcerning(db: DataSource, globalId: string): Promise<{ about: AuditEntry[]; made: AuditEntry[]; madeInAll: number }> {
+  const entries = db.getRepository(AuditEntry);
+  const [about, made, madeInAll] = await Promise.all([
+    entries.find({ where: { target: globalId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    entries.find({ where: { actor: globalId }, order: { createdAt: 'DESC', id: 'DESC' }, take: ACTIONS_EXPORTED }),
+    entries.count({ where: { actor: globalId } }),
+  ]);
+  return { about, made: made.reverse(), madeInAll };
 }
 
 const AUDIT_LIST = 'audit';

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
+import type { PasswordHashing } from '../config';
 import { DomainError } from '../graphql/errors';
 
 /** Hashes computed at once per process: argon2 runs on libuv's threads (4 by default), one core each. */
@@ -44,13 +45,28 @@ async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** argon2id with the library's defaults (64 MiB, 3 passes): OWASP's recommended family. */
-export function hashPassword(password: string): Promise<string> {
-  return inHashingSlot(() => argon2.hash(password, { type: argon2.argon2id }));
-}
+/**
+ * argon2id with the library's defaults (64 MiB, 3 passes): OWASP's recommended family. `fast` is
+ * for test suites (see Config.passwordHashing); a hash states its own parameters, so either verifies.
+ */
+const PARAMETERS: Record<PasswordHashing, argon2.HashOptions & { raw?: false }> = {
+  standard: { type: argon2.argon2id },
+  fast: { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 },
+};
+let parameters = PARAMETERS.standard;
 
 // Verified when the e-mail is unknown, so that both failures take the same time.
 let decoy: Promise<string> | null = null;
+
+/** Set once at start from the configuration. */
+export function usePasswordHashing(choice: PasswordHashing): void {
+  parameters = PARAMETERS[choice];
+  decoy = null;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return inHashingSlot(() => argon2.hash(password, parameters));
+}
 
 /**
  * Whether `password` matches `hash` (null: an unknown account, checked against a decoy for the same
@@ -58,7 +74,7 @@ let decoy: Promise<string> | null = null;
  * attempt there, so that a caller told TOO_MANY_REQUESTS has not spent one of its attempts.
  */
 export async function verifyPassword(hash: string | null, password: string, beforeCheck?: () => Promise<void>): Promise<boolean> {
-  const against = hash ?? (await (decoy ??= argon2.hash('decoy password for unknown accounts', { type: argon2.argon2id })));
+  const against = hash ?? (await (decoy ??= argon2.hash('decoy password for unknown accounts', parameters)));
   const matches = await inHashingSlot(async () => {
     await beforeCheck?.();
     return argon2.verify(against, password);

@@ -17,8 +17,8 @@ markdown.validateLink = () => true;
 /** Link schemes a Markdown link may use; relative links (no scheme) are allowed too. */
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
 
-export const HTML_REFUSED = 'Le HTML n’est pas accepté : rédigez en Markdown (**gras**, *italique*, [lien](https://…), listes avec « - »).';
-export const LINK_REFUSED = 'Lien refusé : en Markdown, un lien mène à une adresse http(s), mailto: ou tel:, ou à une page du site.';
+const HTML_REFUSED = 'Le HTML n’est pas accepté : rédigez en Markdown (**gras**, *italique*, [lien](https://…), listes avec « - »).';
+const LINK_REFUSED = 'Lien refusé : en Markdown, un lien mène à une adresse http(s), mailto: ou tel:, ou à une page du site.';
 
 function schemeOf(url: string): string | null {
   let decoded = url;
@@ -42,7 +42,7 @@ function* walk(tokens: readonly Token[]): Generator<Token> {
 }
 
 /** Why a Markdown text is refused (raw HTML, a link of a refused scheme), or null when it is fine. */
-export function markdownProblem(text: string): string | null {
+function markdownProblem(text: string): string | null {
   const env: MarkdownIt.Env = {};
   const tokens = markdown.parse(text, env);
   const links: string[] = Object.values(env.references ?? {}).map(reference => reference.href);
@@ -76,7 +76,7 @@ export function IsSafeMarkdown(options?: ValidationOptions): PropertyDecorator {
 // Selectors Level 4 as browsers parse them; strict: an unclosed `[attr=value` is refused, not repaired.
 const parseSelector = createParser({ syntax: 'latest', strict: true });
 
-export function isCssSelector(value: string): boolean {
+function isCssSelector(value: string): boolean {
   try {
     parseSelector(value);
     return true;
@@ -92,7 +92,7 @@ export function IsCssSelector(options?: ValidationOptions): PropertyDecorator {
 
 /**
  * A front-end route: starts with one "/", then the characters of a URL path (RFC 3986 `pchar`,
- * plus `[` `]` for route parameters written `[slug]`); no space, no query, no fragment.
+ * parameters written `:slug`, or `[slug]` as some routers do); no space, no query, no fragment.
  */
 export const ROUTE_PATTERN = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/[\]]*$/;
 

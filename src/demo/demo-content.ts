@@ -43,7 +43,7 @@ export const demoFaq: DemoFaqEntry[] = [
   {
     question: 'À quoi sert mon espace de fichiers personnel ?',
     answer:
-      "La rubrique « Mes fichiers » vous permet de déposer les documents utiles à votre parcours : accord de votre supérieur hiérarchique, travaux demandés par le formateur, attestations obtenues ailleurs. Ces fichiers ne sont visibles que par vous, et par les formateurs des sessions auxquelles vous choisissez de les transmettre. Vous pouvez les supprimer à tout moment.",
+      "La rubrique « Mes fichiers » vous permet de déposer les documents utiles à votre parcours : accord de votre supérieur hiérarchique, travaux demandés par le formateur, attestations obtenues ailleurs. Ces fichiers ne sont visibles que par vous : ni les formateurs ni les administrateurs n’y ont accès. Jusqu’à 25 Mio par fichier et 100 Mio en tout ; vous pouvez les télécharger ou les supprimer à tout moment.",
     category: 'Compte',
   },
   {
@@ -83,6 +83,6 @@ export const demoTour: DemoTourStep[] = [
     page: '/mon-espace',
     target: '#my-files',
     title: 'Rangez vos documents',
-    body: 'Déposez dans votre espace personnel les documents utiles à votre parcours de formation. Ils restent privés, sauf si vous choisissez de les transmettre à un formateur.',
+    body: 'Déposez dans votre espace personnel les documents utiles à votre parcours de formation. Ils restent privés : vous seul pouvez les ouvrir.',
   },
 ];

@@ -26,8 +26,12 @@ export function myAttestations(ctx: Context): Promise<Attestation[]> {
   return ctx.db.getRepository(Attestation).find({ where: { userId: ctx.viewer.userId! }, order: { issuedAt: 'DESC', id: 'DESC' } });
 }
 
-/** `node(id)` for an attestation: whoever may read its enrolment (anyone else checks it by its code). */
+/**
+ * `node(id)` for an attestation: whoever may read its enrolment (anyone else checks it by its
+ * code); nobody once its holder's account is deleted (it names the holder).
+ */
 export async function findReadableAttestation(ctx: Context, id: string): Promise<Attestation | null> {
   const attestation = await ctx.db.getRepository(Attestation).findOneBy({ id });
-  return attestation && (await findReadableEnrolment(ctx, attestation.enrolmentId)) ? attestation : null;
+  if (!attestation || attestation.userId === null) return null;
+  return (await findReadableEnrolment(ctx, attestation.enrolmentId)) ? attestation : null;
 }

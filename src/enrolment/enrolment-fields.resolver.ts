@@ -42,9 +42,12 @@ export class EnrolmentFieldsResolver {
     return enrolledTraining(ctx, session.trainingId);
   }
 
-  @FieldResolver(() => Attestation, { nullable: true, description: 'Issued on completion.' })
-  attestation(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<Attestation | null> {
-    return ctx.loaders.attestationByEnrolment.load(enrolment.id);
+  @FieldResolver(() => Attestation, {
+    nullable: true,
+    description: 'Issued on completion. Null once the account is deleted: the attestation names its holder, and is then checked by its code only.',
+  })
+  async attestation(@Root() enrolment: Enrolment, @Ctx() ctx: Context): Promise<Attestation | null> {
+    return enrolment.userId === null ? null : ctx.loaders.attestationByEnrolment.load(enrolment.id);
   }
 }
 

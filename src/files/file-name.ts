@@ -2,7 +2,7 @@
 export const DEFAULT_FILE_NAME = 'fichier';
 
 /** A file name's limit in most file systems (ext4, NTFS, APFS count 255 bytes or UTF-16 units). */
-export const MAX_FILE_NAME_BYTES = 255;
+const MAX_FILE_NAME_BYTES = 255;
 
 /**
  * Characters a name never keeps: C0 controls, DEL, C1 controls, and the invisible direction

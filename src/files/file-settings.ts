@@ -12,7 +12,6 @@ export interface FileSettings {
   readonly store: FileStore;
 }
 
-const MIB = 1024 * 1024;
 const settings = new WeakMap<DataSource, FileSettings>();
 
 /** Set once by createApp, per database (as the webhooks' address policy is). */
@@ -22,7 +21,9 @@ export function setFileSettings(db: DataSource, value: Omit<FileSettings, 'store
   return complete;
 }
 
-/** The limits, links and store of this database's files; the defaults (25 MiB, 100 MiB, PostgreSQL) when createApp set none. */
+/** The limits, links and store of this database's files (the configuration's, set by createApp). */
 export function fileSettingsOf(db: DataSource): FileSettings {
-  return settings.get(db) ?? setFileSettings(db, { maxBytes: 25 * MIB, quotaBytes: 100 * MIB, publicUrl: 'http://localhost:4000' });
+  const found = settings.get(db);
+  if (!found) throw new Error('file settings are not set for this database: createApp sets them');
+  return found;
 }

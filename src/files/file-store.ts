@@ -9,7 +9,8 @@ export interface ByteRange {
 /**
  * Where the bytes of personal files live; their metadata stays in `personal_file`. The PostgreSQL
  * store is the default (postgres-file-store.ts); an S3-compatible one would implement the same
- * three calls (write: a multipart upload; read: a ranged GET; remove: after the commit).
+ * three calls (write: a multipart upload; read: a ranged GET; remove: writing the keys to delete
+ * in the caller's transaction, an outbox of sorts, deleted from the bucket once committed).
  */
 export interface FileStore {
   /**

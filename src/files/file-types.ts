@@ -1,5 +1,5 @@
 /** What a download is served as when its type is not on the allow-list: the browser saves it, never renders it. */
-export const FALLBACK_TYPE = 'application/octet-stream';
+const FALLBACK_TYPE = 'application/octet-stream';
 
 /**
  * Types served as they are: documents and images agents exchange, none that a browser would run

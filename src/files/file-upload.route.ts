@@ -28,6 +28,8 @@ function declaredLength(req: IncomingMessage): number | null {
   return header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
 }
 
+const STATUS_OF_REFUSAL: Partial<Record<DomainError['code'], number>> = { FILE_TOO_LARGE: 413, QUOTA_EXCEEDED: 413, TOO_MANY_REQUESTS: 429 };
+
 /** The client hung up before sending its whole body. */
 const clientGone = (req: IncomingMessage, res: ServerResponse) => !req.complete && (req.destroyed || res.destroyed);
 
@@ -74,7 +76,7 @@ export const fileUploadRoute: HttpRoute = {
       }
       // The rest of the body stays unread: the connection cannot carry another request.
       closeAfterAnswer(req, res);
-      if (error instanceof DomainError) throw new HttpError(error.code === 'FILE_TOO_LARGE' || error.code === 'QUOTA_EXCEEDED' ? 413 : 400, error.message, error.code);
+      if (error instanceof DomainError) throw new HttpError(STATUS_OF_REFUSAL[error.code] ?? 400, error.message, error.code);
       throw error;
     }
   },

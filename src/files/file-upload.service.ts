@@ -35,7 +35,18 @@ export interface UploadedFile {
 }
 
 /** How long an upload may stay UPLOADING before the sweep takes it for abandoned (a process killed mid-upload). */
-export const STALE_UPLOAD_MS = 60 * 60 * 1000;
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
+/**
+ * Uploads one user may have under way at once: bytes in flight are written before the quota's
+ * final check, so without a bound parallel uploads could fill the database far past the quota.
+ */
+export const UPLOADS_AT_ONCE = 4;
+/** Files one user may keep: empty files take no quota, yet each is a row (and an entry in every list of them). */
+export const FILES_PER_USER = 1_000;
+
+/** SQLSTATE foreign_key_violation: the owner (or the file's row) was deleted while the upload ran. */
+const FOREIGN_KEY_VIOLATION = '23503';
+const accountGone = () => new GraphQLError('Ce compte n’existe plus.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 const mebibytes = (bytes: number) => `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mio`;
 
@@ -51,7 +62,7 @@ export function refuseOversize(room: UploadRoom, quotaBytes: number, bytes: numb
 export async function uploadRoom(ctx: Context, ownerId: string): Promise<UploadRoom> {
   const { maxBytes, quotaBytes } = fileSettingsOf(ctx.db);
   const [account] = await ctx.db.query<unknown[]>(`SELECT 1 FROM user_account WHERE id = $1`, [ownerId]);
-  if (!account) throw new GraphQLError('Ce compte n’existe plus.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  if (!account) throw accountGone();
   return { ownerId, maxBytes, freeBytes: quotaBytes - (await storedBytes(ctx.db, ownerId)) };
 }
 
@@ -67,10 +78,7 @@ export async function storeUpload(ctx: Context, room: UploadRoom, incoming: Inco
   const { store, quotaBytes } = fileSettingsOf(ctx.db);
   const name = cleanFileName(incoming.name);
   const mimeType = storedMimeType(incoming.type, name);
-  const [{ id }] = await ctx.db.query<{ id: string }[]>(
-    `INSERT INTO personal_file (owner_id, name, mime_type, status) VALUES ($1, $2, $3, 'UPLOADING') RETURNING id`,
-    [room.ownerId, name, mimeType],
-  );
+  const id = await startUpload(ctx.db, room.ownerId, name, mimeType);
   const hash = createHash('sha256');
   let size = 0;
   async function* measured(): AsyncGenerator<Buffer> {
@@ -97,8 +105,37 @@ export async function storeUpload(ctx: Context, room: UploadRoom, incoming: Inco
     return { id: toGlobalId('PersonalFile', id), name, mimeType, size, sha256 };
   } catch (error) {
     await discardUploads(ctx.db, store, [id]).catch((cleanup: unknown) => ctx.log.error({ err: cleanup, fileId: id }, 'failed upload left behind: the sweep will remove it'));
-    throw error;
+    throw (error as { code?: string }).code === FOREIGN_KEY_VIOLATION ? accountGone() : error;
   }
+}
+
+/**
+ * The upload's row, UPLOADING, written under the owner's row lock once the counts allow it: at
+ * most UPLOADS_AT_ONCE under way (abandoned ones, older than the sweep's horizon, do not count)
+ * and FILES_PER_USER kept.
+ */
+async function startUpload(db: DataSource, ownerId: string, name: string, mimeType: string): Promise<string> {
+  return db.transaction(async manager => {
+    const [owner] = await manager.query<unknown[]>(`SELECT 1 FROM user_account WHERE id = $1 FOR UPDATE`, [ownerId]);
+    if (!owner) throw accountGone();
+    const [{ uploading, kept }] = await manager.query<{ uploading: number; kept: number }[]>(
+      `SELECT count(*) FILTER (WHERE status = 'UPLOADING' AND created_at > now() - make_interval(secs => $2))::int AS uploading,
+              count(*) FILTER (WHERE status = 'STORED')::int AS kept
+       FROM personal_file WHERE owner_id = $1`,
+      [ownerId, STALE_UPLOAD_MS / 1000],
+    );
+    if (uploading >= UPLOADS_AT_ONCE) {
+      throw new DomainError('TOO_MANY_REQUESTS', `${UPLOADS_AT_ONCE} envois au plus à la fois : attendez la fin d’un envoi en cours.`);
+    }
+    if (kept >= FILES_PER_USER) {
+      throw new DomainError('QUOTA_EXCEEDED', `${FILES_PER_USER.toLocaleString('fr-FR')} fichiers au plus : supprimez-en avant d’en ajouter.`);
+    }
+    const [{ id }] = await manager.query<{ id: string }[]>(
+      `INSERT INTO personal_file (owner_id, name, mime_type, status) VALUES ($1, $2, $3, 'UPLOADING') RETURNING id`,
+      [ownerId, name, mimeType],
+    );
+    return id;
+  });
 }
 
 /** Deletes unfinished uploads and their bytes. */

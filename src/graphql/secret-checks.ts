@@ -4,7 +4,7 @@ import { GraphQLError, Kind, type FieldNode, type SelectionSetNode, type Validat
  * Mutations that check a secret (a password hash, a client secret): each costs the server a slow
  * hash on purpose, so one request of many aliases would multiply it into a denial of service.
  */
-export const SECRET_CHECKING_MUTATIONS = new Set(['login', 'register', 'issueClientToken', 'verifyEmail', 'resetPassword', 'changePassword', 'requestPasswordReset']);
+export const SECRET_CHECKING_MUTATIONS = new Set(['login', 'register', 'issueClientToken', 'verifyEmail', 'resetPassword', 'changePassword', 'requestPasswordReset', 'deleteMyAccount']);
 
 /** At most one secret-checking mutation per operation, refused at validation (before any hash). */
 export const oneSecretCheckPerOperation: ValidationRule = context => ({

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Context } from '../context';
 import { enqueue } from '../outbox/outbox';
 import { html, type SafeHtml } from './html';
@@ -48,6 +48,18 @@ ${after.map(paragraph)}
 <p style="color: #666">— ${SIGNATURE}</p>
 </body></html>`;
   return { to, subject: content.subject, text, html: body.value, ...(content.action && { link: content.action.url }) };
+}
+
+/**
+ * The e-mails to an address, oldest first, for its owner's data export: what was said when, not
+ * the bodies (those waiting hold single-use links, secrets of their own).
+ */
+export async function mailsTo(db: DataSource | EntityManager, address: string): Promise<{ subject: string; status: string; queuedAt: Date; sentAt: Date | null }[]> {
+  return db.query(
+    `SELECT payload ->> 'subject' AS subject, status, created_at AS "queuedAt", sent_at AS "sentAt"
+     FROM outbox_message WHERE channel = 'mail' AND payload ->> 'to' = $1 ORDER BY id`,
+    [address],
+  );
 }
 
 /**

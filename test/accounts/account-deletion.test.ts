@@ -43,14 +43,24 @@ async function enrol(who: Person, sessionId: string): Promise<{ id: string; stat
   return enrol.enrolment;
 }
 
-/** A completion in a session under way, by the editor: the attestation's code. */
-async function completedAttestation(who: Person): Promise<string> {
+interface Completed {
+  enrolmentId: string;
+  attestationId: string;
+  code: string;
+}
+
+/** A completion in a session under way, by the editor, and its attestation. */
+async function completion(who: Person): Promise<Completed> {
   const sessionId = await createSession(api, team.editor.token, trainingId, { startsAt: day(-1), endsAt: day(1), enrolmentOpensAt: day(-2), enrolmentClosesAt: day(0.5) });
   const { id } = await enrol(who, sessionId);
-  const { completeEnrolment } = await api.data<{ completeEnrolment: { enrolment: { attestation: { code: string } } } }>(
-    `mutation($id: ID!) { completeEnrolment(enrolmentId: $id) { enrolment { attestation { code } } } }`, { id }, bearer(team.editor.token));
-  return completeEnrolment.enrolment.attestation.code;
+  const { completeEnrolment } = await api.data<{ completeEnrolment: { enrolment: { attestation: { id: string; code: string } } } }>(
+    `mutation($id: ID!) { completeEnrolment(enrolmentId: $id) { enrolment { attestation { id code } } } }`, { id }, bearer(team.editor.token));
+  const { attestation } = completeEnrolment.enrolment;
+  return { enrolmentId: id, attestationId: attestation.id, code: attestation.code };
 }
+
+/** A completion's attestation code. */
+const completedAttestation = async (who: Person) => (await completion(who)).code;
 
 const deleteMine = async (who: Person, password: string, revoke?: boolean) =>
   (await api.data<{ deleteMyAccount: DeletePayload }>(DELETE_MINE, { password, revoke }, bearer(who.token))).deleteMyAccount;
@@ -63,7 +73,8 @@ describe('deleteMyAccount', () => {
   test('frees the seat for the first in line, keeps history anonymised and the attestation verifiable, and erases the rest', async () => {
     const leaving = await agent();
     const waiting = await agent();
-    const code = await completedAttestation(leaving);
+    const completed = await completion(leaving);
+    const { code } = completed;
     const sessionId = await createSession(api, team.editor.token, trainingId, { capacity: 1 });
     const seat = await enrol(leaving, sessionId);
     const file = (await uploadRaw(api, leaving.token, Buffer.from('pièce personnelle'), 'piece.txt', 'text/plain')).body;
@@ -88,6 +99,13 @@ describe('deleteMyAccount', () => {
       `query($id: ID!) { node(id: $id) { ... on Enrolment { agentName user { id } status } } }`, { id: seat.id }, bearer(team.editor.token));
     expect(seen.node).toEqual({ agentName: 'Compte supprimé', user: null, status: 'CANCELLED' });
     expect((await api.data<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: seat.id }, bearer(waiting.token))).node).toBeNull();
+    // The completed one too, but not its attestation, which names the holder: that is checked by its code only.
+    const done = await api.data<{ node: { agentName: string; attestation: unknown } }>(
+      `query($id: ID!) { node(id: $id) { ... on Enrolment { agentName attestation { holderName } } } }`, { id: completed.enrolmentId }, bearer(team.editor.token));
+    expect(done.node).toEqual({ agentName: 'Compte supprimé', attestation: null });
+    for (const token of [team.editor.token, team.admin.token]) {
+      expect((await api.data<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: completed.attestationId }, bearer(token))).node).toBeNull();
+    }
 
     // The attestation stays verifiable: the name it was signed with is part of it.
     expect(await verify(code)).toEqual({ valid: true, attestation: { holderName: leaving.email.split('@')[0] } });
@@ -131,6 +149,20 @@ describe('deleteMyAccount', () => {
     expect((await deleteMine(leaving, PASSWORD, true)).userErrors).toEqual([]);
     expect(await verify(code)).toEqual({ valid: false, attestation: null });
     expect((await fetch(`${api.origin}/attestations/${code}.pdf`)).status).toBe(404);
+    // Nothing can verify it any more: the name and the signed credential (which holds it) go.
+    expect(await api.sql(`SELECT holder_name, credential FROM attestation WHERE code = $1`, [code])).toEqual([{ holder_name: '', credential: '' }]);
+  });
+
+  test('in a session already over, attendance stays as it was (anonymised), and nobody is promoted into it', async () => {
+    const leaving = await agent();
+    const waiting = await agent();
+    const sessionId = await createSession(api, team.editor.token, trainingId, { capacity: 1 });
+    const seat = await enrol(leaving, sessionId);
+    await enrol(waiting, sessionId);
+    await api.sql(`UPDATE training_session SET starts_at = now() - interval '3 days', ends_at = now() - interval '2 days' WHERE id = $1`, [localId(sessionId)]);
+    expect((await deleteMine(leaving, PASSWORD)).userErrors).toEqual([]);
+    expect(await api.sql(`SELECT status, user_id FROM enrolment WHERE id = $1`, [localId(seat.id)])).toEqual([{ status: 'CONFIRMED', user_id: null }]);
+    expect(await api.sql(`SELECT status FROM enrolment WHERE user_id = $1`, [localId(waiting.id)])).toEqual([{ status: 'WAITLISTED' }]);
   });
 
   test('a wrong password deletes nothing', async () => {
@@ -143,6 +175,17 @@ describe('deleteMyAccount', () => {
     expect(await accountExists(staying.id)).toBe(true);
     expect((await verify(code)).valid).toBe(true);
     await login(api, staying.email);
+  });
+
+  test('twice in one request (aliases: each a password check) is refused at validation, and nothing is deleted', async () => {
+    const staying = await agent();
+    const response = await api.gql(
+      `mutation($p: String!) { a: deleteMyAccount(password: $p) { deletedId } b: deleteMyAccount(password: $p) { deletedId } }`,
+      { p: PASSWORD },
+      bearer(staying.token),
+    );
+    expect(response.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await accountExists(staying.id)).toBe(true);
   });
 
   test('anonymous visitors and API clients cannot call it', async () => {

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 let api: TestApp;
 beforeAll(async () => {
-  api = await startTestApp({ DEMO_DATA: 'false' });
+  api = await startTestApp({ DEMO_DATA: 'false', PASSWORD_HASHING: 'standard' });
 });
 afterAll(() => api.stop());
 

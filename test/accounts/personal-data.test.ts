@@ -56,7 +56,12 @@ test('holds the profile, roles, sign-ins, enrolments, attestations and audit ent
   expect(downloaded.body.toString()).toBe('Mon CV, à jour.');
   expect(new Date(data.exportedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
   expect(data.signInSessions.length).toBeGreaterThanOrEqual(2);
-  expect(data.auditEntries).toEqual([expect.objectContaining({ action: 'ROLE_GRANTED', actor: team.admin.id, target: me.id, details: { role: 'HR_CORRESPONDENT', partner: 'maa' } })]);
+  expect(data.auditEntriesAboutYou).toEqual([expect.objectContaining({ action: 'ROLE_GRANTED', actor: team.admin.id, target: me.id, details: { role: 'HR_CORRESPONDENT', partner: 'maa' } })]);
+  expect(data.auditEntriesByYou).toEqual({ total: 0, latestListed: 1000, entries: [] });
+  // The e-mails sent to them, by subject and date; not their bodies, which hold single-use links.
+  expect(data.mails).toContainEqual(expect.objectContaining({ subject: 'Confirmez votre adresse e-mail sur Mentor', queuedAt: expect.any(String) }));
+  expect(data.mails).toContainEqual(expect.objectContaining({ subject: 'Votre attestation : Archiver et conserver' }));
+  expect(JSON.stringify(data.mails)).not.toMatch(/token=/);
 
   const text = JSON.stringify(data);
   expect(text).not.toContain(theirs.code);
@@ -77,6 +82,10 @@ test('a committee member’s export holds the decisions they signed', async () =
   await submit(api, team.editor.token, draft);
   await review(api, team.editorial.token, draft, 'EDITORIAL', 'REQUEST_CHANGES', 'Préciser les objectifs.');
   const data = await exportOf(team.editorial);
+  // What they did is theirs too: the admin's grant shows in the admin's export.
+  const admin = await exportOf(team.admin);
+  expect(admin.auditEntriesByYou.total).toBeGreaterThanOrEqual(3);
+  expect(admin.auditEntriesByYou.entries).toContainEqual(expect.objectContaining({ action: 'ROLE_GRANTED', target: team.editorial.id }));
   expect(data.reviews).toContainEqual(expect.objectContaining({ committee: 'EDITORIAL', decision: 'REQUEST_CHANGES', comment: 'Préciser les objectifs.', training: expect.objectContaining({ id: draft }) }));
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { deleteFilesOf, listFilesOf } from '../../src/files/files.service';
-import { sweepStaleUploads } from '../../src/files/file-upload.service';
+import { FILES_PER_USER, sweepStaleUploads, UPLOADS_AT_ONCE } from '../../src/files/file-upload.service';
 import { fromGlobalId } from '../../src/graphql/global-id';
 import { agents, bearer, type Person } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -16,7 +16,7 @@ let api: TestApp;
 let people: Person[];
 beforeAll(async () => {
   api = await startTestApp({ DEMO_DATA: 'false', FILE_MAX_BYTES: String(MAX), FILE_QUOTA_BYTES: String(QUOTA) });
-  people = await agents(api, 10);
+  people = await agents(api, 12);
 });
 afterAll(() => api.stop());
 
@@ -172,6 +172,39 @@ describe('the quota', () => {
       expect({ used, files }).toEqual({ used: 2 * MAX + size, files: 3 });
       expect((await filesOf(agent)).chunks).toBe(4 + 4 + 3);
     }
+  });
+});
+
+describe('uploads under way and files kept', () => {
+  test(`past ${UPLOADS_AT_ONCE} uploads under way, the next is refused (429 TOO_MANY_REQUESTS) before its body; once one ends, it may go`, async () => {
+    const agent = people[10];
+    const size = 64 * KIB;
+    const held = Array.from({ length: UPLOADS_AT_ONCE }, () => heldUpload(Number(port()), uploadHead(agent, [`content-length: ${size}`])));
+    await Promise.all(held.map(upload => upload.send(randomBytes(KIB))));
+    await eventually(async () => {
+      const [{ uploading }] = await api.sql(`SELECT count(*)::int AS uploading FROM personal_file WHERE owner_id = $1 AND status = 'UPLOADING'`, [localId(agent.id)]);
+      return uploading === UPLOADS_AT_ONCE;
+    });
+    const refused = await uploadRaw(api, agent.token, randomBytes(KIB), 'de trop.bin');
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 429, code: 'TOO_MANY_REQUESTS' });
+    expect((await filesOf(agent)).files).toBe(UPLOADS_AT_ONCE);
+    await held[0].send(randomBytes(size - KIB));
+    expect((await held[0].answer).status).toBe(201);
+    expect((await uploadRaw(api, agent.token, randomBytes(KIB), 'à son tour.bin')).status).toBe(201);
+    await Promise.all(held.slice(1).map(async upload => (await upload.send(randomBytes(size - KIB)), expect((await upload.answer).status).toBe(201))));
+  });
+
+  test(`${FILES_PER_USER} files kept at most, empty ones included (413 QUOTA_EXCEEDED); deleting one makes room`, async () => {
+    const agent = people[11];
+    await api.sql(
+      `INSERT INTO personal_file (owner_id, name, mime_type, status, size, sha256)
+       SELECT $1, 'vide-' || n || '.txt', 'text/plain', 'STORED', 0, repeat('0', 64) FROM generate_series(1, $2::int) AS n`,
+      [localId(agent.id), FILES_PER_USER],
+    );
+    const refused = await uploadRaw(api, agent.token, Buffer.alloc(0), 'encore un.txt', 'text/plain');
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 413, code: 'QUOTA_EXCEEDED' });
+    await api.sql(`DELETE FROM personal_file WHERE id = (SELECT id FROM personal_file WHERE owner_id = $1 LIMIT 1)`, [localId(agent.id)]);
+    expect((await uploadRaw(api, agent.token, Buffer.alloc(0), 'encore un.txt', 'text/plain')).status).toBe(201);
   });
 });
 
