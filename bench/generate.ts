@@ -84,10 +84,10 @@ export async function generateCatalogue(db: DataSource, options: GenerateOptions
  */
 async function generatePeople(manager: EntityManager, options: GenerateOptions): Promise<void> {
   await manager.query(
-    `INSERT INTO user_account (email, password_hash, display_name, employer_id, category, functions)
+    `INSERT INTO user_account (email, password_hash, display_name, employer_id, category, functions, email_verified)
      SELECT 'bench-agent-' || i || '@' || p.domains[1 + i % cardinality(p.domains)], '!', 'Agent ' || i,
        p.ids[1 + i % cardinality(p.ids)], (enum_range(NULL::user_account_category_enum))[1 + i % 6],
-       CASE WHEN i % 3 = 0 THEN ARRAY['encadrant'] ELSE '{}' END
+       CASE WHEN i % 3 = 0 THEN ARRAY['encadrant'] ELSE '{}' END, true
      FROM generate_series(1, $1::int) AS i
        CROSS JOIN (SELECT array_agg(id ORDER BY slug) AS ids, array_agg(email_domains[1] ORDER BY slug) AS domains FROM partner) p`,
     [options.users],

@@ -18,6 +18,8 @@ import { ImportKeys1796000000006 } from './1796000000006-ImportKeys';
 import { HrRecords1796000000008 } from './1796000000008-HrRecords';
 import { EditableContent1796000000012 } from './1796000000012-EditableContent';
 import { AccountDeletion1796000000013 } from './1796000000013-AccountDeletion';
+import { RateLimits1796000000014 } from './1796000000014-RateLimits';
+import { OutboxBacklog1796000000015 } from './1796000000015-OutboxBacklog';
 
 /** Every migration, in order; listed explicitly so that tsc, swc and Jest run the same classes. */
 export const migrations = [
@@ -41,4 +43,6 @@ export const migrations = [
   PersonalFiles1796000000011,
   EditableContent1796000000012,
   AccountDeletion1796000000013,
+  RateLimits1796000000014,
+  OutboxBacklog1796000000015,
 ];

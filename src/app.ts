@@ -3,10 +3,12 @@ import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import { ensureAdmin } from './accounts/account.service';
 import { openAuthBudgetStore } from './accounts/auth-budget-store';
+import { RedisWithFallback } from './db/redis-with-fallback';
+import { pointsOf, RateLimiter } from './http/rate-limit';
+import { openRateBudgetStore } from './http/rate-budget-store';
 import { resolveJwtSecret } from './auth/secrets';
 import { resolveAttestationKeys } from './enrolment/attestation-keys';
 import { attestationPdfRoute } from './enrolment/attestation-pdf.route';
@@ -25,12 +27,17 @@ import { loadDemoData } from './demo/load-demo-data';
 import { maskError } from './graphql/errors';
 import { armor, costLimitPlugin, LIMITS } from './graphql/limits';
 import { operationNamePlugin } from './graphql/operation-name.plugin';
+import { requestMetricsPlugin } from './graphql/request-metrics.plugin';
+import { writesReadThePrimary } from './graphql/replica-reads.plugin';
 import { oneSecretCheckPerOperation } from './graphql/secret-checks';
 import { buildApiSchema } from './graphql/schema';
 import { cacheControlHeaders } from './graphql/cache-control.plugin';
 import { openResponseCache } from './http/response-cache';
 import { forgetReferenceData } from './catalogue/reference-data.loader';
 import { createHttpServer } from './http/http-server';
+import { createExplorer } from './http/explorer';
+import { ApiMetrics } from './http/metrics';
+import { metricsRoute } from './http/metrics.route';
 import { createLogger } from './logger';
 import { mailSender } from './mail/mail-sender';
 import { policyFor, setAddressPolicy } from './integration/webhook-address';
@@ -54,7 +61,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function createApp(config: Config, log: Logger = createLogger(config)): Promise<App> {
   usePasswordHashing(config.passwordHashing);
   const database = await openDatabase(config, log, entities);
-  const authBudgetStore = openAuthBudgetStore({ redisUrl: config.redisUrl, db: database.dataSource, log });
+  // One connection for the budgets every process shares (auth, rate limits); PostgreSQL while Redis cannot answer.
+  const budgetRedis = config.redisUrl ? new RedisWithFallback(config.redisUrl, log) : null;
+  const authBudgetStore = openAuthBudgetStore({ redis: budgetRedis, db: database.dataSource });
+  const rateLimiter = new RateLimiter(config.rateLimits, openRateBudgetStore(budgetRedis, database.dataSource));
   let outbox: OutboxSenders | null = null;
   let uploadSweeper: { stop(): Promise<void> } | null = null;
   try {
@@ -79,16 +89,20 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       formatError: (formatted, error) => {
         const masked = maskError(formatted, error, revealErrors);
         if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ err: unwrapResolverError(error) }, 'unexpected error');
+        if (masked.extensions?.code === 'SERVICE_UNAVAILABLE') log.warn({ err: unwrapResolverError(error) }, 'database unavailable');
         return masked;
       },
       plugins: [
         ...limits.plugins,
-        costLimitPlugin(schema),
+        costLimitPlugin<Context>(schema, (context, cost, operation) => context.rateBudget?.spend(pointsOf(cost, operation)) ?? Promise.resolve()),
         operationNamePlugin,
+        requestMetricsPlugin,
+        writesReadThePrimary,
         // Apollo's own cache-control plugin would wrap every field resolver: the policy is computed from the document instead.
         ApolloServerPluginCacheControlDisabled(),
         cacheControlHeaders(),
-        production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+        // Apollo's landing page loads its script from a CDN: GraphiQL is served by the API itself instead (src/http/explorer.ts).
+        ApolloServerPluginLandingPageDisabled(),
       ],
     });
     const jwtSecret = await resolveJwtSecret(config);
@@ -101,16 +115,21 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     setAddressPolicy(database.dataSource, webhookPolicy);
     const webhooks = webhookSender(database.dataSource, { policy: webhookPolicy, outboxWritten: channel => outbox?.wake(channel) });
     const senders = startOutboxSenders(database.dataSource, log, [mail, webhooks]);
+    const metrics = new ApiMetrics({ db: database.dataSource, outboxChannels: [mail.channel, webhooks.channel] });
+    const explorer = config.graphiql ? createExplorer(log) : null;
     outbox = senders;
     setFileSettings(database.dataSource, { maxBytes: config.fileMaxBytes, quotaBytes: config.fileQuotaBytes, publicUrl: config.publicUrl });
     uploadSweeper = startUploadSweeper(database.dataSource, log);
-    const httpServer = createHttpServer({ apollo, db: database.dataSource, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
+    const httpServer = createHttpServer({ apollo, db: database.dataSource, replicas: database.replicas, log, jwtSecret, attestationIssuer, exposeStatementCount: !production, responseCache,
       authRateLimitPerMinute: config.authRateLimitPerMinute,
       trustProxy: config.trustProxy,
       authBudgetStore,
+      rateLimiter,
       outbox,
       appUrl: config.appUrl,
-      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute, fileUploadRoute, fileDownloadRoute, fileHeadRoute],
+      metrics,
+      explorer,
+      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute, fileUploadRoute, fileDownloadRoute, fileHeadRoute, metricsRoute(metrics, config.metricsToken), ...(explorer ? [explorer.assetRoute] : [])],
     });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();
@@ -130,7 +149,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
         stopped ??= apollo.stop().then(async () => {
           await Promise.all([senders.stop(), uploadSweeper?.stop()]);
           mail.close();
-          await Promise.all([responseCache?.close(), authBudgetStore.close()]);
+          await Promise.all([responseCache?.close(), authBudgetStore.close(), budgetRedis?.close()]);
           await database.close();
         });
         return stopped;
@@ -138,7 +157,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     };
   } catch (error) {
     await Promise.all([outbox?.stop(), uploadSweeper?.stop()]);
-    await authBudgetStore.close();
+    await Promise.all([authBudgetStore.close(), budgetRedis?.close()]);
     await database.close();
     throw error;
   }

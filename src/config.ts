@@ -13,6 +13,10 @@ export interface Config {
   readonly port: number;
   /** null: the embedded PostgreSQL (PGlite) stored in `dataDir`. */
   readonly databaseUrl: string | null;
+  /** DATABASE_REPLICA_URLS: hot standbys of DATABASE_URL where reads that may lag go (see src/db/replica-reads.ts). */
+  readonly databaseReplicaUrls: readonly string[];
+  /** DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL's statement_timeout on every pooled connection, and the longest wait for one. */
+  readonly databaseStatementTimeoutMs: number;
   readonly dataDir: string;
   readonly jwtSecret: string | null;
   /** PEM private key (P-256) signing attestations; null outside production: generated in DATA_DIR. */
@@ -30,6 +34,11 @@ export interface Config {
   readonly responseCache: boolean;
   /** Secret-checking operations (login, register, issueClientToken…) per client address and minute. */
   readonly authRateLimitPerMinute: number;
+  /**
+   * GraphQL requests' points per hour (RATE_LIMIT_*_POINTS_PER_HOUR): of a signed-in user, of an API
+   * client, of an anonymous client address; 0 lifts that kind's limit (see src/http/rate-limit.ts).
+   */
+  readonly rateLimits: { readonly user: number; readonly client: number; readonly anonymous: number };
   /** How many proxies in front of the API append to X-Forwarded-For: 0 trusts none (the socket's address counts). */
   readonly trustProxy: number;
   /** The front end's origin: links in e-mails point there. */
@@ -46,6 +55,10 @@ export interface Config {
    * suites that register hundreds of people; `fast` is refused unless NODE_ENV=test.
    */
   readonly passwordHashing: PasswordHashing;
+  /** Whether `GET /graphql` from a browser serves GraphiQL (GRAPHIQL): on outside production, off in production unless asked for. */
+  readonly graphiql: boolean;
+  /** METRICS_TOKEN: `GET /metrics` then needs `Authorization: Bearer <token>`; null: open (restrict it in the network). */
+  readonly metricsToken: string | null;
 }
 
 export type PasswordHashing = 'standard' | 'fast';
@@ -102,6 +115,19 @@ function parseDatabaseUrl(env: Env): string | null {
     throw new ConfigError('DATABASE_URL', 'must name a host and a database (postgres://user@host:5432/database)');
   }
   return value;
+}
+
+function parseReplicaUrls(env: Env, databaseUrl: string | null): string[] {
+  const value = present(env, 'DATABASE_REPLICA_URLS');
+  if (value === undefined) return [];
+  if (databaseUrl === null) throw new ConfigError('DATABASE_REPLICA_URLS', 'needs DATABASE_URL (the primary they replicate)');
+  return value.split(',').map(url => url.trim()).filter(url => url !== '').map(url => {
+    try {
+      return parseDatabaseUrl({ DATABASE_URL: url })!;
+    } catch (error) {
+      throw new ConfigError('DATABASE_REPLICA_URLS', (error as Error).message.replace(/^Invalid configuration: DATABASE_URL /, ''));
+    }
+  });
 }
 
 function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
@@ -243,6 +269,14 @@ function parsePasswordHashing(env: Env, nodeEnv: NodeEnv): PasswordHashing {
   return value;
 }
 
+function parseMetricsToken(env: Env): string | null {
+  const value = present(env, 'METRICS_TOKEN');
+  if (value === undefined) return null;
+  // Sent in a header by the scraper: printable ASCII, long enough not to be guessed.
+  if (!/^[\x21-\x7e]{16,}$/.test(value)) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable ASCII characters without spaces');
+  return value;
+}
+
 /** Parses and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
@@ -256,6 +290,8 @@ export function loadConfig(env: Env = process.env): Config {
     revealErrors: nodeEnv === 'development' && (present(env, 'NODE_ENV') !== undefined || databaseUrl === null),
     port,
     databaseUrl,
+    databaseReplicaUrls: parseReplicaUrls(env, databaseUrl),
+    databaseStatementTimeoutMs: parseCount(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100),
     dataDir: path.resolve(present(env, 'DATA_DIR') ?? '.data'),
     jwtSecret: parseJwtSecret(env, nodeEnv),
     attestationSigningKey: parseSigningKey(env, nodeEnv),
@@ -267,6 +303,11 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: parseRedisUrl(env),
     responseCache: parseBoolean(env, 'RESPONSE_CACHE', true),
     authRateLimitPerMinute: parseCount(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 120, 1),
+    rateLimits: Object.freeze({
+      user: parseCount(env, 'RATE_LIMIT_USER_POINTS_PER_HOUR', 5000, 0),
+      client: parseCount(env, 'RATE_LIMIT_CLIENT_POINTS_PER_HOUR', 5000, 0),
+      anonymous: parseCount(env, 'RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR', 1000, 0),
+    }),
     trustProxy: parseCount(env, 'TRUST_PROXY', 0, 0),
     appUrl: parseAppUrl(env),
     mailUrl: parseMailUrl(env),
@@ -274,5 +315,7 @@ export function loadConfig(env: Env = process.env): Config {
     fileMaxBytes: parseBytes(env, 'FILE_MAX_BYTES', 25 * 1024 * 1024),
     fileQuotaBytes: parseBytes(env, 'FILE_QUOTA_BYTES', 100 * 1024 * 1024),
     passwordHashing: parsePasswordHashing(env, nodeEnv),
+    graphiql: parseBoolean(env, 'GRAPHIQL', nodeEnv !== 'production'),
+    metricsToken: parseMetricsToken(env),
   });
 }

@@ -3,12 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Grant, Viewer } from './auth/viewer';
 import type { AttestationKeys } from './enrolment/attestation-keys';
 import type { AuthBudgetStore } from './accounts/auth-budget-store';
+import type { RequestBudget } from './http/rate-limit';
 import { createAccountLoaders } from './accounts/account.loaders';
 import { createCatalogueLoaders } from './catalogue/catalogue.loaders';
 import { createContentLoaders } from './content/content.loaders';
 import { createEnrolmentLoaders } from './enrolment/enrolment.loaders';
 import { createIntegrationLoaders } from './integration/integration.loaders';
 import { createReviewLoaders } from './review/review.loaders';
+import { LaggingReads, type ReplicaSet } from './db/replica-reads';
 
 export interface AttestationIssuer {
   keys: AttestationKeys;
@@ -20,6 +22,12 @@ export interface RequestTrace {
   readonly requestId: string;
   operationName?: string;
   sqlStatements?: number;
+  /** For the metrics: what was asked, as a bounded label (`query:trainings`, `GET /files/:param`). */
+  operation?: string;
+  /** For the metrics: the codes answered (GraphQL `extensions.code`, `userErrors` codes, plain-HTTP refusals). */
+  errors?: { kind: 'graphql' | 'user' | 'http'; code: string }[];
+  /** For the metrics: whether the response cache answered (hit) or was filled (miss). */
+  cache?: 'hit' | 'miss';
 }
 
 export type Loaders = ReturnType<typeof createAccountLoaders> &
@@ -43,8 +51,15 @@ export interface Context {
   /** Signs attestations as the issuer at this URL. */
   readonly attestationIssuer: AttestationIssuer;
   readonly loaders: Loaders;
+  /**
+   * Where reads that may lag run — the public catalogue's lists, search and facets, the change
+   * feed: a replica (DATABASE_REPLICA_URLS) during a query operation, else the primary.
+   */
+  readonly lagging: LaggingReads;
   /** Who is asking from where, for the budget of secret-checking operations (see `spendAuthBudget`), and where it is counted. */
   readonly authBudget: { readonly address: string; readonly perMinute: number; readonly store: AuthBudgetStore };
+  /** The GraphQL request's rate-limit budget, which its operation's cost spends before it runs (none outside GraphQL requests). */
+  readonly rateBudget?: RequestBudget;
   /** Tells the response cache this process wrote to the public catalogue (see `catalogueChanged`). */
   readonly onCatalogueCommit: () => void;
   /**
@@ -66,7 +81,16 @@ export interface Context {
   grants(): Promise<readonly Grant[]>;
 }
 
-export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'catalogueChanged' | 'outboxWritten' | 'mutationCommitted'>): Context {
+/** Where the request's reads that may lag go (see `LaggingReads`): none given, the primary. */
+export interface ReplicaChoice {
+  replicas?: ReplicaSet | null;
+  /** The catalogue version the answer will be cached under, if it will be: no replica behind it may compute it. */
+  minCatalogueVersion?: bigint | null;
+}
+
+export function createContext(
+  { replicas, minCatalogueVersion, ...fields }: Omit<Context, 'loaders' | 'grants' | 'catalogueChanged' | 'outboxWritten' | 'mutationCommitted' | 'lagging'> & ReplicaChoice,
+): Context {
   const accountLoaders = createAccountLoaders(fields.db);
   const { userId } = fields.viewer;
   const grants = () => (userId === null ? Promise.resolve([]) : accountLoaders.grantsByUser.load(userId));
@@ -86,11 +110,13 @@ export function createContext(fields: Omit<Context, 'loaders' | 'grants' | 'cata
   const outboxWritten = (channel: string) => {
     written.add(channel);
   };
+  const lagging = new LaggingReads(fields.db, replicas ?? null, minCatalogueVersion ?? null);
   const mutationCommitted = () => {
+    lagging.primaryOnly(); // reads after a write see it
     if (changed) fields.onCatalogueCommit();
     changed = false;
     for (const channel of written) fields.outbox.wake(channel);
     written.clear();
   };
-  return { ...fields, loaders, grants, catalogueChanged, outboxWritten, mutationCommitted };
+  return { ...fields, loaders, lagging, grants, catalogueChanged, outboxWritten, mutationCommitted };
 }

@@ -23,6 +23,7 @@ import { WebhookDelivery } from './integration/webhook-delivery.entity';
 import { WebhookAttempt } from './integration/webhook-attempt.entity';
 import { PersonalFile } from './files/personal-file.entity';
 import { PersonalFileChunk } from './files/personal-file-chunk.entity';
+import { RateBudget } from './http/rate-budget.entity';
 
 /** Listed explicitly (not globbed) so that tsc, swc and Jest load the same classes. */
 export const entities = [
@@ -51,4 +52,5 @@ export const entities = [
   WebhookAttempt,
   PersonalFile,
   PersonalFileChunk,
+  RateBudget,
 ];

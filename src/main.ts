@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   if (config.databaseUrl !== null && process.env.NODE_ENV === undefined) {
-    log.warn('NODE_ENV is unset: running in development mode (SQL counts, landing page; errors stay masked); set NODE_ENV=production when deploying');
+    log.warn('NODE_ENV is unset: running in development mode (SQL counts, GraphiQL; errors stay masked); set NODE_ENV=production when deploying');
   }
   const app = await createApp(config, log);
   stopOnSignals(app, log);

@@ -1,6 +1,5 @@
-import Redis from 'ioredis';
-import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { RedisWithFallback } from '../db/redis-with-fallback';
 
 /** Where the budget of secret-checking operations is counted; shared by every API process either way. */
 export interface AuthBudgetStore {
@@ -41,61 +40,33 @@ local attempts = redis.call('INCR', key)
 if attempts == 1 then redis.call('EXPIRE', key, 120) end
 return attempts`;
 
-/**
- * Counts in Redis; while Redis cannot answer, in PostgreSQL instead. Not failing open without a
- * count: the budget is what stops password guessing from one address, and an attacker able to
- * disturb Redis must not lift it. Not failing closed either: Redis down must not refuse every
- * sign-in when the database that checks the passwords is up. During an outage a process that still
- * reaches Redis counts there and one that does not counts in PostgreSQL, so an address gets at
- * most twice its budget for those minutes.
- */
+/** Counts in Redis; while Redis cannot answer, in PostgreSQL instead (see `RedisWithFallback`). */
 export class RedisAuthBudgetStore implements AuthBudgetStore {
-  private readonly redis: Redis;
-  private readonly connecting: Promise<void>;
-  private failing = false;
-
   constructor(
-    url: string,
+    private readonly redis: RedisWithFallback,
     private readonly prefix: string,
     private readonly fallback: AuthBudgetStore,
-    private readonly log: Logger,
-  ) {
-    // A sign-in must not wait on Redis: no offline queue, short timeouts; ioredis reconnects by itself.
-    // disconnectTimeout: ioredis otherwise holds the process 2 s after closing while Redis is down (a timer on the dead socket).
-    this.redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2_000, commandTimeout: 1_000, maxRetriesPerRequest: 1, disconnectTimeout: 100 });
-    this.redis.on('error', () => undefined); // failures surface in spend(), which falls back
-    // The first sign-ins after start wait for the first connection (at most connectTimeout) rather than all falling back.
-    this.connecting = this.redis.connect().catch(() => undefined);
+  ) {}
+
+  spend(addressHash: string): Promise<number> {
+    return this.redis.run(
+      async redis => Number(await redis.eval(SPEND, 1, this.prefix + addressHash)),
+      () => this.fallback.spend(addressHash),
+    );
   }
 
-  async spend(addressHash: string): Promise<number> {
-    await this.connecting;
-    try {
-      const attempts = Number(await this.redis.eval(SPEND, 1, this.prefix + addressHash));
-      if (this.failing) this.log.info('Redis answers again: the auth budget is counted there');
-      this.failing = false;
-      return attempts;
-    } catch (error) {
-      if (!this.failing) this.log.warn({ err: error }, 'Redis unreachable: the auth budget is counted in PostgreSQL meanwhile');
-      this.failing = true;
-      return this.fallback.spend(addressHash);
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.connecting;
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
+  /** The connection is the app's, shared with the rate limits: it closes it. */
+  async close(): Promise<void> {}
 }
 
 export interface AuthBudgetStoreOptions {
-  redisUrl: string | null;
+  /** Redis when one is configured (REDIS_URL). */
+  redis: RedisWithFallback | null;
   db: DataSource;
-  log: Logger;
 }
 
 /** In Redis when one is configured (REDIS_URL), else in PostgreSQL. */
-export function openAuthBudgetStore({ redisUrl, db, log }: AuthBudgetStoreOptions): AuthBudgetStore {
+export function openAuthBudgetStore({ redis, db }: AuthBudgetStoreOptions): AuthBudgetStore {
   const postgres = new PostgresAuthBudgetStore(db);
-  return redisUrl ? new RedisAuthBudgetStore(redisUrl, 'mentor:auth-rate:', postgres, log) : postgres;
+  return redis ? new RedisAuthBudgetStore(redis, 'mentor:auth-rate:', postgres) : postgres;
 }

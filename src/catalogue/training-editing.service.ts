@@ -29,10 +29,14 @@ export async function lockEditableTraining(manager: EntityManager, grants: reado
   return training;
 }
 
-/** A training the caller may see, locked (FOR UPDATE) for the rest of the transaction. */
+/**
+ * A training the caller may see, locked for the rest of the transaction: FOR NO KEY UPDATE, so that
+ * editors wait for each other but enrolment changes' foreign-key checks (FOR KEY SHARE) do not (the
+ * deadlock the import met: test/app/scale-out.test.ts).
+ */
 export async function lockTraining(manager: EntityManager, grants: readonly Grant[], globalId: string, field: string[]): Promise<Training> {
   const id = localIdOf(globalId, 'Training');
-  const training = id ? await manager.findOne(Training, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+  const training = id ? await manager.findOne(Training, { where: { id }, lock: { mode: 'for_no_key_update' } }) : null;
   if (!training || !canSeeTraining(visibilityOf(grants), training)) throw new DomainError('NOT_FOUND', 'Formation introuvable.', field);
   return training;
 }

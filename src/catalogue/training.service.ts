@@ -10,12 +10,12 @@ import { TrainingSession } from './training-session.entity';
 import { columnsFor, hydrate, selectColumns } from '../db/hydrate';
 import { SESSION_COLUMNS, TRAINING_COLUMNS } from './selected-columns';
 import { SESSION_LIST } from './catalogue.loaders';
-import { namedQuery } from '../db/named-query';
+import { namedQuery, type SqlReader } from '../db/named-query';
 import { Training } from './training.entity';
 import { MAX_FILTER_VALUES, overlongFilterLists, TrainingOrder, type TrainingFilter } from './training.inputs';
 import { badUserInput } from '../graphql/errors';
 import { TrainingConnection, TrainingSessionConnection } from './training.types';
-import { canSeeTraining, visibilityOf } from './training-rights';
+import { canSeeTraining, visibilityOf, type TrainingVisibility } from './training-rights';
 
 export interface TrainingListArgs {
   /** Whether the client asked for `totalCount` (then counted with the page, in one statement). */
@@ -80,9 +80,20 @@ interface PageRequest {
   columns?: ReadonlySet<string>;
   /** Prepare the statement (see namedQuery): not for searches, whose plans depend on the words. */
   prepare: boolean;
+  /** A replica for the public catalogue (see `readsOf`); the primary when absent. */
+  on?: SqlReader | null;
 }
 
-async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal, columns, prepare }: PageRequest) {
+/**
+ * Where a list's statements run: the public catalogue (what anyone may see) may lag a little and
+ * goes to a replica when the request allows it (`ctx.lagging`); a list that shows drafts or
+ * trainings in review is its editors' or committees' own work, read from the primary.
+ */
+function readsOf(ctx: Context, visibility: TrainingVisibility): SqlReader | null {
+  return visibility.everything || visibility.partnerIds.length > 0 ? null : ctx.lagging;
+}
+
+async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTotal, columns, prepare, on }: PageRequest) {
   const matching = conjunction(predicates);
   const where = conjunction(cursor ? [...predicates, afterCursor(order, cursor)] : predicates);
   // Hand-written rather than built by TypeORM's query builder: this is the hottest query. The
@@ -99,7 +110,7 @@ async function fetchPage(ctx: Context, { predicates, order, size, cursor, withTo
      ORDER BY ${order.expression} ${order.direction} NULLS LAST, t.id ${order.direction}
      LIMIT :pageLimit`,
     { ...matching.params, ...where.params, ...order.params, pageLimit: size + 1 },
-    { prepare },
+    { prepare, on },
   );
   const trainings = hydrate(ctx.db, Training, rows);
   return {
@@ -133,19 +144,20 @@ export async function listTrainings(ctx: Context, args: TrainingListArgs): Promi
   let mode: SearchMode = cursor?.mode === 'fuzzy' ? 'fuzzy' : 'fulltext';
   const scope = await catalogueScope(ctx, args.filter);
   const columns = args.fields && columnsFor(ctx.db, Training, args.fields, TRAINING_COLUMNS.needs, TRAINING_COLUMNS.always);
+  const on = readsOf(ctx, scope.visibility);
 
   const read = (current: SearchMode) => {
     const predicates = cataloguePredicates(scope, args.filter, search, current);
     const order = orderSpec(orderBy, search, current);
-    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false, columns, prepare: search === null }).then(page => ({ ...page, predicates }));
+    return fetchPage(ctx, { predicates, order, size, cursor, withTotal: args.withTotal ?? false, columns, prepare: search === null, on }).then(page => ({ ...page, predicates }));
   };
   let { rows, total, predicates } = await read(mode);
-  if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, scope, search))) {
+  if (search && cursor === null && rows.length === 0 && !(await fullTextFindsAnything(ctx, scope, search, on))) {
     mode = 'fuzzy';
     ({ rows, total, predicates } = await read(mode));
   }
 
-  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor, partial: columns !== undefined, prepare: search === null });
+  return toTrainingConnection(ctx, { rows, total, predicates, size, list, mode: search ? mode : undefined, after: cursor, partial: columns !== undefined, prepare: search === null, on });
 }
 
 interface FetchedPage {
@@ -160,17 +172,19 @@ interface FetchedPage {
   partial?: boolean;
   /** Whether its count and facets may be prepared statements (see namedQuery). */
   prepare: boolean;
+  /** Where its count and facets run, as its page did. */
+  on?: SqlReader | null;
 }
 
-function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after, partial, prepare }: FetchedPage): TrainingConnection {
+function toTrainingConnection(ctx: Context, { rows, total, predicates, size, list, mode, after, partial, prepare, on }: FetchedPage): TrainingConnection {
   if (!partial) primeVisible(ctx, rows.map(row => row.training));
   const page = toPage(rows, { size, list, after, position: row => ({ key: row.key, id: row.training.id, ...(mode && { mode }) }), node: row => row.training });
   const connection = toConnection(
     TrainingConnection,
     page,
-    () => (total !== undefined ? Promise.resolve(total) : countTrainings(ctx, predicates)),
+    () => (total !== undefined ? Promise.resolve(total) : countTrainings(ctx, predicates, on)),
   );
-  connection.computeFacets = () => computeFacets(ctx, predicates, prepare);
+  connection.computeFacets = () => computeFacets(ctx, predicates, prepare, on);
   return connection;
 }
 
@@ -197,15 +211,15 @@ export async function listTrainingsWhere(ctx: Context, spec: TrainingListSpec): 
  * Whether full text matches any training the viewer may see, filters aside: the typo fallback is
  * for searches that find nothing at all, so that facets keep offering what the filters hide.
  */
-async function fullTextFindsAnything(ctx: Context, scope: CatalogueScope, search: SearchQuery): Promise<boolean> {
+async function fullTextFindsAnything(ctx: Context, scope: CatalogueScope, search: SearchQuery, on: SqlReader | null): Promise<boolean> {
   const where = conjunction(cataloguePredicates(scope, null, search, 'fulltext'));
-  const [{ found }] = await namedQuery<{ found: boolean }>(ctx.db, `SELECT EXISTS (SELECT 1 FROM training t WHERE ${where.sql}) AS found`, where.params);
+  const [{ found }] = await namedQuery<{ found: boolean }>(ctx.db, `SELECT EXISTS (SELECT 1 FROM training t WHERE ${where.sql}) AS found`, where.params, { on });
   return found;
 }
 
-async function countTrainings(ctx: Context, predicates: Predicate[]): Promise<number> {
+async function countTrainings(ctx: Context, predicates: Predicate[], on: SqlReader | null | undefined): Promise<number> {
   const where = conjunction(predicates);
-  const [{ count }] = await namedQuery<{ count: number }>(ctx.db, `SELECT count(*)::int AS count FROM training t WHERE ${where.sql}`, where.params);
+  const [{ count }] = await namedQuery<{ count: number }>(ctx.db, `SELECT count(*)::int AS count FROM training t WHERE ${where.sql}`, where.params, { on });
   return count;
 }
 

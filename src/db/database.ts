@@ -6,6 +6,7 @@ import { createDataSource, type DataSourceOptions } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { runPendingMigrations } from './migrate';
 import { prepareStatements } from './named-query';
+import { reachableReplicas, ReplicaSet } from './replica-reads';
 
 /** Connections per process; the embedded socket accepts as many. */
 const POOL_SIZE = 10;
@@ -20,6 +21,8 @@ export interface Database {
    * notifications need their own sessions.
    */
   readonly separateSessions: boolean;
+  /** DATABASE_REPLICA_URLS, where reads that may lag go; null when none is configured. */
+  readonly replicas: ReplicaSet | null;
   close(): Promise<void>;
 }
 
@@ -43,14 +46,19 @@ export async function openDatabase(config: Config, log: Logger, entities: DataSo
     log.info({ dataDir }, 'embedded PostgreSQL (PGlite) started');
   }
   const url = config.databaseUrl ?? embedded!.url;
-  const dataSource = createDataSource({ url, poolSize: POOL_SIZE, log, entities });
+  const replicaUrls = config.databaseReplicaUrls;
+  const attached = replicaUrls.length > 0 ? await reachableReplicas(replicaUrls) : [];
+  const dataSource = createDataSource({ url, replicaUrls: attached, poolSize: POOL_SIZE, statementTimeoutMs: config.databaseStatementTimeoutMs, log, entities });
   let separateSessions = false;
+  let replicas: ReplicaSet | null = null;
   try {
     await dataSource.initialize();
+    if (replicaUrls.length > 0) replicas = new ReplicaSet(dataSource, replicaUrls, attached, log);
     separateSessions = await sessionsAreSeparate(dataSource);
     if (separateSessions) prepareStatements(dataSource);
     await runPendingMigrations(dataSource);
   } catch (error) {
+    replicas?.stop();
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
     throw error;
@@ -60,7 +68,9 @@ export async function openDatabase(config: Config, log: Logger, entities: DataSo
     embedded: embedded !== null,
     url,
     separateSessions,
+    replicas,
     async close() {
+      replicas?.stop();
       await dataSource.destroy();
       await embedded?.stop();
     },

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { MigrationExecutor, type DataSource } from 'typeorm';
 
 // An arbitrary constant: every Mentor process takes the same advisory lock before migrating.
 const MIGRATION_LOCK_KEY = 724_466_101;
@@ -21,13 +21,19 @@ async function migrateUnderAdvisoryLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    // No statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS) here: waiting for another process's
+    // migrations, or rewriting a large table, may rightly take longer than any request.
+    await runner.query('SET statement_timeout = 0');
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      await executor.executePendingMigrations();
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {
+    await runner.query('RESET statement_timeout').catch(() => undefined);
     await runner.release();
   }
 }

@@ -3,6 +3,11 @@ import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { countStatement } from './statement-counter';
 
+/** Somewhere else to run a read: a replica (see `LaggingReads` in `replica-reads.ts`). */
+export interface SqlReader {
+  query<T extends QueryResultRow>(text: string, values: unknown[], prepare: boolean): Promise<T[]>;
+}
+
 /** Data sources whose server keeps one session per connection, where named statements are safe. */
 const preparing = new WeakSet<DataSource>();
 /**
@@ -28,8 +33,14 @@ export function prepareStatements(db: DataSource): void {
  * its text (so one name never means two texts); for queries whose best plan does not depend much
  * on the values (after a few runs PostgreSQL may keep one generic plan).
  */
-export async function namedQuery<T>(db: DataSource, sql: string, params: Record<string, unknown>, { prepare = false } = {}): Promise<T[]> {
+export async function namedQuery<T>(
+  db: DataSource,
+  sql: string,
+  params: Record<string, unknown>,
+  { prepare = false, on }: { prepare?: boolean; on?: SqlReader | null } = {},
+): Promise<T[]> {
   const [text, values] = db.driver.escapeQueryWithParameters(sql, params);
+  if (on) return on.query<T & QueryResultRow>(text, values, prepare);
   if (!prepare || !preparing.has(db)) return db.query(text, values);
   return preparedQuery<T & QueryResultRow>(db, text, values);
 }
@@ -38,12 +49,24 @@ export async function namedQuery<T>(db: DataSource, sql: string, params: Record<
 export async function preparedQuery<T extends QueryResultRow>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
   if (!preparing.has(db)) return db.query(text, values);
   const pool = (db.driver as unknown as { master: Pool }).master;
-  const name = `m_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-  if (!prepared.has(name)) {
-    if (prepared.size >= MAX_PREPARED) return db.query(text, values);
-    prepared.add(name);
-  }
+  const name = statementName(text);
+  if (name === null) return db.query(text, values);
   countStatement({ text, values });
   const result = await pool.query<T>({ name, text, values });
   return result.rows;
+}
+
+/** The name `text` is prepared under (one name never means two texts), or null once MAX_PREPARED texts have one. */
+export function statementName(text: string): string | null {
+  const name = `m_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  if (!prepared.has(name)) {
+    if (prepared.size >= MAX_PREPARED) return null;
+    prepared.add(name);
+  }
+  return name;
+}
+
+/** Whether `namedQuery` may prepare statements on this data source (each connection a session of its own). */
+export function preparesStatements(db: DataSource): boolean {
+  return preparing.has(db);
 }

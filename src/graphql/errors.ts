@@ -77,7 +77,28 @@ const CLIENT_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'QUERY_TOO_COMPLEX',
+  'TOO_MANY_REQUESTS',
 ]);
+
+export const DATABASE_UNAVAILABLE = 'Service momentanément indisponible : réessayez dans un instant.';
+const DATABASE_UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|terminating connection due to administrator command|the database system is (starting up|shutting down)|query runner was already released/;
+
+/**
+ * The database could not answer now, through no fault of the request: down or restarting (SQLSTATE
+ * class 08, 57P01–57P03, a refused or cut connection), a statement cancelled at statement_timeout
+ * (57014), no free pooled connection in time. The client may try again: SERVICE_UNAVAILABLE.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  // A plugin's failure reaches formatError wrapped in a GraphQLError; a query's, in TypeORM's QueryFailedError.
+  const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
+  const driverError = (original as { driverError?: unknown } | null)?.driverError ?? original;
+  const code = (driverError as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || /^57(014|P0[123])$/.test(code) || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET')) return true;
+  // TypeORM releases a transaction's runner when its connection dies under it; the next statement then fails so.
+  if (driverError instanceof Error && driverError.name === 'QueryRunnerAlreadyReleasedError') return true;
+  return driverError instanceof Error && DATABASE_UNAVAILABLE_MESSAGES.test(driverError.message);
+}
 
 /**
  * Outside development, anything that is not a client-facing error becomes a generic internal error:
@@ -87,6 +108,9 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, deve
   const code = formatted.extensions?.code;
   if (development || (typeof code === 'string' && CLIENT_CODES.has(code))) return formatted;
   const original = unwrapResolverError(error);
+  if (databaseUnavailable(original)) {
+    return { message: DATABASE_UNAVAILABLE, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
   if (original instanceof GraphQLError && original.extensions?.code && CLIENT_CODES.has(String(original.extensions.code))) {
     return formatted;
   }

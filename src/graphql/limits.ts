@@ -54,12 +54,19 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
   });
 }
 
-/** Refuses operations whose estimated cost (`operationCost`) exceeds the limit, before any resolver runs. */
-export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+/**
+ * Refuses operations whose estimated cost (`operationCost`) exceeds the limit, before any resolver
+ * runs; then hands the cost to `spend` (the rate limit), which may refuse the operation too. One
+ * hook, in this order, so that an operation refused as too complex is not charged its cost.
+ */
+export function costLimitPlugin<TContext extends object>(
+  schema: GraphQLSchema,
+  spend?: (context: TContext, cost: number, operation: string) => Promise<void>,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, operation }) {
+        async didResolveOperation({ request, document, operation, contextValue }) {
           // Variables that do not coerce are left to execution, which refuses them with BAD_USER_INPUT.
           const variables = getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {});
           if (variables.errors) return;
@@ -75,6 +82,7 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
               maxCost: LIMITS.maxCost,
             });
           }
+          await spend?.(contextValue, cost, operation?.operation ?? 'query');
         },
       };
     },

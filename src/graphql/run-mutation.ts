@@ -20,6 +20,7 @@ export async function runMutation<T extends object>(ctx: Context, work: () => Pr
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const failures = error instanceof InvalidInput ? error.failures : [error];
+    (ctx.trace.errors ??= []).push(...failures.map(failure => ({ kind: 'user' as const, code: failure.code })));
     const userErrors = failures.map(failure => Object.assign(new UserError(), { code: failure.code, message: failure.message, field: failure.field }));
     return { userErrors } as Partial<T> & MutationResult;
   } finally {

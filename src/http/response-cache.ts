@@ -10,6 +10,8 @@ export interface CachedResponse {
   headers: Record<string, string>;
   body: string;
   storedAt: number;
+  /** The operation's metrics label (`query:trainings`), for the hits it answers. */
+  operation?: string;
 }
 
 /** Where cached answers live: this process's memory, or Redis shared by every process. */
@@ -85,6 +87,11 @@ function mayBeMutation(search: string, body: unknown): boolean {
   return typeof query === 'string' && /\bmutation\b/.test(query);
 }
 
+/** The catalogue version a key of `keyOf` (`instance:version:hash`) was made under. */
+export function versionOfKey(key: string): bigint {
+  return BigInt(key.split(':')[1]);
+}
+
 /**
  * Answers to anonymous catalogue reads, reused while the catalogue does not change: keys carry the
  * catalogue's version (raised and announced by every change), entries live as long as the answer's
@@ -117,10 +124,10 @@ export class ResponseCache {
   }
 
   /** Keeps the answer if its Cache-Control says it is public, for its max-age. */
-  async offer(key: string, status: number, headers: Record<string, string>, body: string): Promise<void> {
+  async offer(key: string, status: number, headers: Record<string, string>, body: string, operation?: string): Promise<void> {
     const maxAge = /^public, max-age=(\d+)$/.exec(headers['cache-control'] ?? '')?.[1];
     if (status !== 200 || maxAge === undefined || Number(maxAge) <= 0) return;
-    await this.store.set(key, { headers, body, storedAt: Date.now() }, Number(maxAge));
+    await this.store.set(key, { headers, body, storedAt: Date.now(), operation }, Number(maxAge));
   }
 
   async close(): Promise<void> {

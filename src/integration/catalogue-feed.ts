@@ -35,13 +35,17 @@ export interface ChangePage {
 export async function listChanges(ctx: Context, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage> {
   const [transactionId, id] = positionAfter(after);
   const size = pageSize(first);
-  const rows: Record<string, unknown>[] = await ctx.db.query(
+  // On a replica when the request allows it: a hot standby's snapshot lists as running every
+  // transaction of the primary whose end it has not replayed, so its horizon holds back exactly
+  // what the primary's would, and more while it lags (test/db/replica-reads.test.ts proves it).
+  const rows = await ctx.lagging.query<Record<string, unknown>>(
     `SELECT id, transaction_id, type, training_id, session_id, occurred_at FROM catalogue_change
      WHERE (transaction_id, id) > ($1::bigint, $2::bigint)
        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
      ORDER BY transaction_id, id
      LIMIT $3`,
     [transactionId, id, size + 1],
+    true,
   );
   const changes = hydrate(ctx.db, CatalogueChange, rows.slice(0, size)).map(change => Object.assign(change, { id: String(change.id), transactionId: String(change.transactionId) }));
   const edges = changes.map(node => ({ cursor: changeCursor(node), node }));
@@ -53,8 +57,10 @@ export async function listChanges(ctx: Context, after: string | null | undefined
 
 /** Events the feed hands out now (below the same horizon). */
 export async function countChanges(ctx: Context): Promise<number> {
-  const [{ count }]: { count: number }[] = await ctx.db.query(
+  const [{ count }] = await ctx.lagging.query<{ count: number }>(
     `SELECT count(*)::int AS count FROM catalogue_change WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`,
+    [],
+    true,
   );
   return count;
 }

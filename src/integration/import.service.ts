@@ -53,7 +53,9 @@ async function checkRights(ctx: Context, partnerId: string): Promise<void> {
 async function readHeld(manager: EntityManager, partnerId: string, refs: string[], lock: boolean): Promise<Held> {
   const held: Held = { trainings: new Map(), revisions: new Map(), sessions: new Map() };
   if (refs.length === 0) return held;
-  const forUpdate = lock ? { lock: { mode: 'pessimistic_write' as const } } : {};
+  // FOR NO KEY UPDATE, not FOR UPDATE: writers still wait for each other, but not the foreign-key checks
+  // (FOR KEY SHARE) of enrolment changes, which otherwise deadlock with this import (found by test/app/scale-out.test.ts).
+  const forUpdate = lock ? { lock: { mode: 'for_no_key_update' as const } } : {};
   const trainings = await manager.find(Training, { where: { partnerId, externalRef: In(refs) }, ...forUpdate });
   for (const training of trainings) held.trainings.set(training.externalRef!, training);
   const published = trainings.filter(training => training.status === TrainingStatus.PUBLISHED).map(training => training.id);

@@ -19,6 +19,8 @@ export enum OutboxStatus {
 @Index('IDX_outbox_message_due', ['channel', 'nextAttemptAt'], { where: `"status" = 'PENDING'` })
 // Mail by recipient, for erasing a deleted account's messages (an expression index: migrations/1796000000013-AccountDeletion.ts).
 @Index('outbox_mail_recipient_idx', { synchronize: false })
+// Undelivered messages by channel, for the metrics' backlog (a partial index: migrations/1796000000015-OutboxBacklog.ts).
+@Index('outbox_message_undelivered_idx', { synchronize: false })
 export class OutboxMessage {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;

@@ -63,6 +63,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     // Test files sign many people in from one address; the budget has its own test.
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // Test files send thousands of requests from one address and a few users: budgets no file reaches
+    // (the accounting still runs, as in production); the limits have their own test.
+    RATE_LIMIT_USER_POINTS_PER_HOUR: '100000000',
+    RATE_LIMIT_CLIENT_POINTS_PER_HOUR: '100000000',
+    RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: '100000000',
     // Test files register hundreds of people: argon2 at 1 MiB and 1 pass (the tests of hashing's cost set
     // `standard`); allowed in the test environment only, so files starting a production app hash for real.
     ...((env.NODE_ENV ?? 'test') === 'test' && { PASSWORD_HASHING: 'fast' }),

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Context } from '../../context';
-import { namedQuery } from '../../db/named-query';
+import { namedQuery, type SqlReader } from '../../db/named-query';
 import { Modality } from '../catalogue.enums';
 import { Collection } from '../collection.entity';
 import { Partner } from '../partner.entity';
@@ -73,7 +73,7 @@ interface FacetRow {
 }
 
 /** All four facets in one statement: one grouped query per facet, joined by UNION ALL. */
-async function countFacets(ctx: Context, predicates: Predicate[], prepare: boolean): Promise<FacetRow[]> {
+async function countFacets(ctx: Context, predicates: Predicate[], prepare: boolean, on: SqlReader | null | undefined): Promise<FacetRow[]> {
   const scoped = (facet: FacetName) => conjunction(predicates, facet);
   const [collections, partners, modalities, certifying] = (['collections', 'partners', 'modalities', 'certifying'] as const).map(scoped);
   const sql = `
@@ -86,15 +86,15 @@ async function countFacets(ctx: Context, predicates: Predicate[], prepare: boole
     UNION ALL
     SELECT 'certifying', t.certifying::text, count(*)::int FROM training t WHERE ${certifying.sql} GROUP BY t.certifying`;
   const params = { ...collections.params, ...partners.params, ...modalities.params, ...certifying.params };
-  return namedQuery<FacetRow>(ctx.db, sql, params, { prepare });
+  return namedQuery<FacetRow>(ctx.db, sql, params, { prepare, on });
 }
 
 const byCountThen = <T>(tieBreak: (a: T, b: T) => number) => (a: T & { count: number }, b: T & { count: number }) =>
   b.count - a.count || tieBreak(a, b);
 
-/** `prepare`: see namedQuery (not for searches, whose plans depend on the words). */
-export async function computeFacets(ctx: Context, predicates: Predicate[], prepare: boolean): Promise<TrainingFacets> {
-  const rows = await countFacets(ctx, predicates, prepare);
+/** `prepare`: see namedQuery (not for searches, whose plans depend on the words); `on`: where the list ran (a replica for the public catalogue). */
+export async function computeFacets(ctx: Context, predicates: Predicate[], prepare: boolean, on?: SqlReader | null): Promise<TrainingFacets> {
+  const rows = await countFacets(ctx, predicates, prepare, on);
   const of = (facet: FacetName) => rows.filter(row => row.facet === facet);
   const collections = await Promise.all(
     of('collections').map(async row => ({ collection: (await ctx.loaders.collectionById.load(row.value))!, count: row.count })),
