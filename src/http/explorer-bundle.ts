@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 
 /** Where the explorer's files are served from (same origin as the API). */
@@ -7,6 +9,8 @@ export const EXPLORER_PREFIX = '/graphiql/';
 export interface ExplorerFile {
   readonly body: Buffer;
   readonly contentType: string;
+  /** The body gzipped, for text (scripts, styles, SVG); fonts are compressed already. */
+  readonly gzipped?: Buffer;
 }
 
 /** GraphiQL and its startup code, bundled: files by name, and the names the page refers to. */
@@ -69,6 +73,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+const COMPRESSIBLE = /^(text\/|image\/svg)/;
+
+/** Node's async gzip: about 7 MB to compress, on the thread pool rather than the event loop. */
+const gzipAsync = promisify(gzip);
+
+/** The bundle with its text files gzipped once (served to clients that accept gzip). */
+export async function withGzip(bundle: ExplorerBundle): Promise<ExplorerBundle> {
+  const files = new Map<string, ExplorerFile>();
+  for (const [name, file] of bundle.files) files.set(name, COMPRESSIBLE.test(file.contentType) ? { ...file, gzipped: await gzipAsync(file.body) } : file);
+  return { ...bundle, files };
+}
+
 /** The packages' directory GraphiQL's imports resolve from (monaco-editor is @graphiql/react's dependency, not ours). */
 function graphiqlReactDir(): string {
   const graphiql = path.dirname(require.resolve('graphiql/package.json'));
@@ -87,7 +103,7 @@ function virtualModules(resolveDir: string): Plugin {
 
 /**
  * Bundles GraphiQL from the installed npm packages (dependencies, so `npm ci --omit=dev` has them)
- * with esbuild, in memory. Names carry a hash of their content: the same packages give the same
+ * with esbuild, in memory (`npm run build` writes the result to dist/graphiql: explorer-build.ts). Names carry a hash of their content: the same packages give the same
  * names in every process, and a browser may keep them for ever.
  */
 export async function bundleExplorer(): Promise<ExplorerBundle> {

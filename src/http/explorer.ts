@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { HttpRoute } from './http-route';
-import { bundleExplorer, EXPLORER_PREFIX, type ExplorerBundle, type ExplorerFile } from './explorer-bundle';
+import { bundleExplorer, EXPLORER_PREFIX, withGzip, type ExplorerBundle } from './explorer-bundle';
+import { PREBUILT_EXPLORER_DIR, readExplorerBuild } from './explorer-build';
 import { HttpError } from './request-body';
 
 /**
@@ -23,8 +23,6 @@ export const EXPLORER_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const COMPRESSIBLE = /^(text\/|image\/svg)/;
 
 function secureHeaders(res: ServerResponse): void {
   res.setHeader('content-security-policy', EXPLORER_CSP);
@@ -57,44 +55,49 @@ export function wantsExplorer(req: IncomingMessage): boolean {
 }
 
 export interface Explorer {
-  /** Answers the page (bundling GraphiQL on the first visit). */
+  /** Answers the page (after the bundle, when it is made in memory). */
   servePage(res: ServerResponse): Promise<void>;
   /** `GET /graphiql/<name>-<hash>.<ext>`: the bundle's files. */
   readonly assetRoute: HttpRoute;
 }
 
+export interface ExplorerOptions {
+  /** Where `npm run build` wrote the bundle (dist/graphiql by default). */
+  prebuiltDir?: string;
+  /** How to bundle when nothing was prebuilt (in memory, with esbuild, by default). */
+  bundle?: () => Promise<ExplorerBundle>;
+}
+
 /**
- * GraphiQL served by the API itself: bundled from npm packages on the first visit, kept in this
- * process's memory (about 7 MB, gzipped once), and served under content-hashed names.
+ * GraphiQL served by the API itself, under content-hashed names, from memory (about 7 MB, with
+ * gzipped copies): the files `npm run build` wrote, read at start; from the TypeScript sources
+ * (Jest), where there are none, bundled in memory on the first visit.
  */
-export function createExplorer(log: Logger): Explorer {
-  let bundled: Promise<{ bundle: ExplorerBundle; page: Buffer; gzipped: Map<string, Buffer> }> | null = null;
-  const ready = () => {
-    bundled ??= (async () => {
-      const started = Date.now();
-      const bundle = await bundleExplorer();
-      const gzipped = new Map<string, Buffer>();
-      for (const [name, file] of bundle.files) if (COMPRESSIBLE.test(file.contentType)) gzipped.set(name, gzipSync(file.body));
-      log.info({ durationMs: Date.now() - started, files: bundle.files.size }, 'GraphiQL bundled');
-      return { bundle, page: Buffer.from(pageOf(bundle)), gzipped };
-    })().catch((error: unknown) => {
-      bundled = null; // the next visit tries again
+export async function createExplorer(log: Logger, options: ExplorerOptions = {}): Promise<Explorer> {
+  const dir = options.prebuiltDir ?? PREBUILT_EXPLORER_DIR;
+  const prebuilt = await readExplorerBuild(dir);
+  if (prebuilt) log.debug({ dir, files: prebuilt.files.size }, 'GraphiQL: prebuilt files');
+  else log.debug({ dir }, 'GraphiQL: nothing prebuilt, bundled in memory on the first visit');
+
+  const servedOf = (bundle: ExplorerBundle) => ({ files: bundle.files, page: Buffer.from(pageOf(bundle)) });
+  const bundleInMemory = async () => {
+    const started = Date.now();
+    const bundle = await withGzip(await (options.bundle ?? bundleExplorer)());
+    log.info({ durationMs: Date.now() - started, files: bundle.files.size }, 'GraphiQL bundled in memory');
+    return servedOf(bundle);
+  };
+  let served = prebuilt ? Promise.resolve(servedOf(prebuilt)) : null;
+  const ready = async () => {
+    // A failed bundle is kept as it is, not retried on every visit (4 s of CPU each): a restart tries again.
+    served ??= bundleInMemory().catch((error: unknown) => {
+      log.error({ err: error }, 'GraphiQL could not be bundled');
       throw error;
     });
-    return bundled;
-  };
-
-  const sendFile = (req: IncomingMessage, res: ServerResponse, file: ExplorerFile, gzipped: Buffer | undefined) => {
-    secureHeaders(res);
-    res.setHeader('content-type', file.contentType);
-    // Named by a hash of their content: a new bundle has new names.
-    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-    res.setHeader('vary', 'accept-encoding');
-    const gzip = gzipped !== undefined && /\bgzip\b/.test(req.headers['accept-encoding']?.toString() ?? '');
-    if (gzip) res.setHeader('content-encoding', 'gzip');
-    const body = gzip ? gzipped : file.body;
-    res.setHeader('content-length', body.length);
-    res.end(body);
+    try {
+      return await served;
+    } catch {
+      throw new HttpError(503, 'GraphiQL is unavailable: its bundle failed (see the server log)', 'SERVICE_UNAVAILABLE');
+    }
   };
 
   return {
@@ -110,10 +113,18 @@ export function createExplorer(log: Logger): Explorer {
       method: 'GET',
       path: new RegExp(`^${EXPLORER_PREFIX}([\\w.-]+)$`),
       async handle({ req, res, params: [name] }) {
-        const { bundle, gzipped } = await ready();
-        const file = bundle.files.get(name);
+        const file = (await ready()).files.get(name);
         if (!file) throw new HttpError(404, 'No such explorer file');
-        sendFile(req, res, file, gzipped.get(name));
+        secureHeaders(res);
+        res.setHeader('content-type', file.contentType);
+        // Named by a hash of their content: a new bundle has new names.
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        res.setHeader('vary', 'accept-encoding');
+        const gzipped = /\bgzip\b/.test(req.headers['accept-encoding']?.toString() ?? '') ? file.gzipped : undefined;
+        if (gzipped) res.setHeader('content-encoding', 'gzip');
+        const body = gzipped ?? file.body;
+        res.setHeader('content-length', body.length);
+        res.end(body);
       },
     },
   };

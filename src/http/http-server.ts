@@ -194,7 +194,11 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
     trace.operation = routeLabel(req.method, path); // until the GraphQL operation is known
     if (deps.explorer && wantsExplorer(req)) {
       trace.operation = routeLabel(req.method, '/graphql (GraphiQL)');
-      return deps.explorer.servePage(res);
+      try {
+        return await deps.explorer.servePage(res);
+      } catch (error) {
+        return refuseRoute(res, error, trace); // an explorer that could not be bundled: 503, in the routes' shape
+      }
     }
     return handleGraphQL(req, res, deps, trace);
   }

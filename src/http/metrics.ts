@@ -5,11 +5,15 @@ import type { RequestTrace } from '../context';
 
 /**
  * Label values are bounded: an operation is its kind and root fields (names the schema bounds) or a
- * route's pattern, never a client's own words, ids or paths. Past this many distinct operations (a
- * client combining root fields at random), further ones are counted as `<kind>:other`.
+ * route's pattern, never a client's own words, ids or paths. One root field (or one route) always
+ * has its own label: the schema and the routes bound those. Past this many distinct combinations of
+ * root fields (a client combining them at random), further ones are counted as `<kind>:other`, so
+ * that nobody can crowd the real operations out of their labels.
  */
 const MAX_OPERATIONS = 200;
 const MAX_ERROR_CODES = 100;
+/** How long a scrape waits for the outbox's figures before serving the last ones known. */
+const BACKLOG_WAIT_MS = 2_000;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** `GET /files/:param` from a route's pattern `^\/files\/([A-Za-z0-9_-]{1,200})$`. */
@@ -26,17 +30,18 @@ export function routeLabel(method: string | undefined, path: string): string {
   return `${METHODS.has(known) ? known : 'OTHER'} ${path}`;
 }
 
-/** Names kept as they come until there are `max` of them; later ones become `fallback(value)`. */
+/** Names kept as they come until there are `max` of them (those `always` kept aside); later ones become `fallback(value)`. */
 class BoundedLabels {
   private readonly seen = new Set<string>();
 
   constructor(
     private readonly max: number,
     private readonly fallback: (value: string) => string,
+    private readonly always: (value: string) => boolean = () => false,
   ) {}
 
   of(value: string): string {
-    if (this.seen.has(value)) return value;
+    if (this.always(value) || this.seen.has(value)) return value;
     if (this.seen.size >= this.max) return this.fallback(value);
     this.seen.add(value);
     return value;
@@ -77,7 +82,11 @@ const OUTBOX_BACKLOG = `
  */
 export class ApiMetrics {
   readonly registry = new Registry();
-  private readonly operations = new BoundedLabels(MAX_OPERATIONS, value => `${/^(query|mutation|subscription):/.exec(value)?.[1] ?? 'other'}:other`);
+  private readonly operations = new BoundedLabels(
+    MAX_OPERATIONS,
+    value => `${/^(query|mutation|subscription):/.exec(value)?.[1] ?? 'other'}:other`,
+    value => !value.includes('+'),
+  );
   private readonly errorCodes = new BoundedLabels(MAX_ERROR_CODES, () => 'OTHER');
   private readonly duration: Histogram<'operation'>;
   private readonly statements: Histogram<'operation'>;
@@ -134,14 +143,22 @@ export class ApiMetrics {
         for (const [pool, { waitingCount }] of poolsOf(db)) this.set({ pool }, waitingCount);
       },
     });
-    // One query per scrape feeds both outbox gauges: the registry collects every metric at once.
+    // One query per scrape feeds both outbox gauges: the registry collects every metric at once. A pool
+    // saturated (when metrics matter most) could keep it waiting past the scrape's own timeout: after
+    // BACKLOG_WAIT_MS the last figures known are served; unreachable, no outbox series (marked stale).
     type BacklogRow = { channel: string; status: string; messages: number; age: number };
     let reading: Promise<BacklogRow[] | null> | null = null;
+    let lastKnown: BacklogRow[] | null = null;
     const backlogRows = () =>
-      (reading ??= db.query<BacklogRow[]>(OUTBOX_BACKLOG).then(
-        rows => rows,
-        () => null, // database unreachable: no outbox series in this scrape (Prometheus marks them stale)
-      ).finally(() => {
+      (reading ??= new Promise<BacklogRow[] | null>(resolve => {
+        const timer = setTimeout(() => resolve(lastKnown), BACKLOG_WAIT_MS);
+        db.query<BacklogRow[]>(OUTBOX_BACKLOG)
+          .then(
+            rows => resolve((lastKnown = rows)),
+            () => resolve(null),
+          )
+          .finally(() => clearTimeout(timer));
+      }).finally(() => {
         reading = null;
       }));
     new Gauge({

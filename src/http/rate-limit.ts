@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS, type Viewer } from '../auth/viewer';
 import { countStatementsApart } from '../db/statement-counter';
+import { budgetKeyOf } from './client-address';
 import type { RateBudgetStore, Spending } from './rate-budget-store';
 
 /**
@@ -42,7 +43,7 @@ export class RateLimiter {
 
 /**
  * One request's account: whose budget it spends (the signed-in user's, the API client's, else its
- * address's), what it spent, and the `x-ratelimit-*` headers that say so (GitHub's names).
+ * address's: its IPv6 /64, see `budgetKeyOf`), what it spent, and the `x-ratelimit-*` headers that say so (GitHub's names).
  */
 export class RequestBudget {
   private viewer: Viewer = ANONYMOUS;
@@ -64,7 +65,7 @@ export class RequestBudget {
   private budget(): { key: string; limit: number } {
     if (this.viewer.userId !== null) return { key: `user:${this.viewer.userId}`, limit: this.limits.user };
     if (this.viewer.client !== null) return { key: `client:${this.viewer.client.id}`, limit: this.limits.client };
-    return { key: `address:${createHash('sha256').update(this.address).digest('hex')}`, limit: this.limits.anonymous };
+    return { key: `address:${createHash('sha256').update(budgetKeyOf(this.address)).digest('hex')}`, limit: this.limits.anonymous };
   }
 
   /** Spends `points` before the operation runs; refuses it (TOO_MANY_REQUESTS, HTTP 429) when they exceed what is left. */

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import Redis from 'ioredis';
+import { budgetKeyOf } from '../../src/http/client-address';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -14,22 +15,24 @@ const LOGIN = 'mutation($email: String!) { login(email: $email, password: "pas l
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEY_PREFIX = 'mentor:auth-rate:';
 
-const run = randomBytes(4).toString('hex');
+const run = randomBytes(3).toString('hex');
 const drawn: string[] = [];
-/** An address of the documentation range (RFC 3849) unique to this run, as a trusted proxy would report it. */
-function address(n: number): string {
-  const value = `2001:db8:${run.slice(0, 4)}:${run.slice(4)}::${n}`;
+/**
+ * An address of the documentation range (RFC 3849) unique to this run, as a trusted proxy would
+ * report it: `n` (below 256) numbers its /64, the unit of a budget; `host` is one of that /64.
+ */
+function address(n: number, host = '::1'): string {
+  const value = `2001:db8:${run.slice(0, 4)}:${run.slice(4)}${n.toString(16).padStart(2, '0')}${host}`;
   drawn.push(value);
   return value;
 }
-/** A loopback address to connect from, and the two ways the server may see it (dual-stack or IPv4 socket). */
-function loopback(): { local: string; seen: string[] } {
+/** A loopback address to connect from (a dual-stack socket sees it IPv4-mapped: the same budget). */
+function loopback(): string {
   const local = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-  const seen = [`::ffff:${local}`, local];
-  drawn.push(...seen);
-  return { local, seen };
+  drawn.push(local);
+  return local;
 }
-const hashOf = (value: string) => createHash('sha256').update(value).digest('hex');
+const hashOf = (value: string) => createHash('sha256').update(budgetKeyOf(value)).digest('hex');
 
 let redis: Redis;
 beforeAll(() => {
@@ -119,9 +122,9 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
       const outcomes = [];
       for (const [attempt, header] of forged.entries()) {
         // A different address each time (the per-address lockout is another rule) and a forged forwarding header.
-        outcomes.push(await codesFrom(api, client.local, `essai${attempt}@numerique.gouv.fr`, { 'x-forwarded-for': header }));
+        outcomes.push(await codesFrom(api, client, `essai${attempt}@numerique.gouv.fr`, { 'x-forwarded-for': header }));
       }
-      const minutes = await counted(api, client.seen);
+      const minutes = await counted(api, [client]);
       expect(sum(minutes)).toBe(5); // one address, the socket's
       expect(await counted(api, forged)).toEqual([]); // the forged header did not count
       expect(outcomes).toEqual(expectedOutcomes(minutes, 3, ['INVALID_CREDENTIALS']));
@@ -136,13 +139,24 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
     afterAll(() => api.stop());
 
     test('each client address has its own budget: the address the proxy appended, not what the client wrote before it', async () => {
-      const [client1, client2, forged1, forged2, forged3] = [10, 20, 1, 2, 3].map(address);
+      const [client1, client2, forged1, forged2, forged3] = [10, 20, 1, 2, 3].map(n => address(n));
       const from = (client: string, forged = forged3) => ({ 'x-forwarded-for': `${forged}, ${client}` });
       const first = [await codes(api, 'a1@numerique.gouv.fr', from(client1, forged1)), await codes(api, 'a2@numerique.gouv.fr', from(client1, forged2))];
       const second = [await codes(api, 'b1@numerique.gouv.fr', from(client2)), await codes(api, 'b2@numerique.gouv.fr', from(client2))];
       expect([...first, ...second]).toEqual([['INVALID_CREDENTIALS'], ['INVALID_CREDENTIALS'], ['INVALID_CREDENTIALS'], ['INVALID_CREDENTIALS']]);
       // Two budgets (the two client addresses), not four (the forged entries before them).
       expect([sum(await counted(api, [client1])), sum(await counted(api, [client2])), sum(await counted(api, [forged1, forged2, forged3]))]).toEqual([2, 2, 0]);
+    });
+
+    test('the addresses of one IPv6 /64 share a budget', async () => {
+      const [one, other] = [address(60, '::1'), address(60, ':ffff:ffff:ffff:fffe')];
+      const outcomes = [];
+      for (const [attempt, client] of [one, other, one, other].entries()) {
+        outcomes.push(await codes(api, `voisin${attempt}@numerique.gouv.fr`, { 'x-forwarded-for': client }));
+      }
+      const minutes = await counted(api, [one]);
+      expect(sum(minutes)).toBe(4);
+      expect(outcomes).toEqual(expectedOutcomes(minutes, 2, ['INVALID_CREDENTIALS']));
     });
   });
 

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { migrations } from '../../migrations';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import type { App } from '../../src/app';
 import { stopOnSignals } from '../../src/shutdown';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
@@ -83,6 +84,26 @@ test('SIGTERM in development stops the app and exits 0 (no other handler races i
     await expect(fetch(`${development.origin}/healthz`)).rejects.toThrow();
   } finally {
     await development.stop();
+  }
+});
+
+test('a stop that hangs past 9.5 s exits anyway, unclean (an orchestrator would kill it soon after)', () => {
+  jest.useFakeTimers();
+  try {
+    const codes: number[] = [];
+    const hanging = { stop: () => new Promise<void>(() => undefined) } as unknown as App;
+    const unsubscribe = stopOnSignals(hanging, api.app.log, code => codes.push(code));
+    try {
+      process.emit('SIGTERM');
+      jest.advanceTimersByTime(9_000);
+      expect(codes).toEqual([]);
+      jest.advanceTimersByTime(600);
+      expect(codes).toEqual([1]);
+    } finally {
+      unsubscribe();
+    }
+  } finally {
+    jest.useRealTimers();
   }
 });
 

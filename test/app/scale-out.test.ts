@@ -11,7 +11,7 @@ import { graphql, LoadStats, runFor } from '../support/load';
 import { startNginx, type Nginx } from '../support/nginx';
 import { spawnApi, stopProcess, whenReady } from '../support/processes';
 import { eventually, TestSmtpServer } from '../support/smtp';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { completer, enroller, IMPORT, importer, Mirror, reader, reviewer, searcher, sheet, WebhookEndpoint, type Agent, type EnrolmentLedger, type ImportAnswer, type TrainingCopy } from './scale-out-load';
 
 /**
@@ -45,7 +45,10 @@ function postFrom(localAddress: string, url: string, query: string, headers: Rec
 onSharedServer(
   `three API processes behind nginx under a mixed load for ${SECONDS} s: nothing overbooked, lost or done twice`,
   async () => {
-    const database: TestDatabase = await createTestDatabase();
+    // A server of its own: a minute of overlapping writes would hold back the feed's and HR records'
+    // horizons (transaction ids are the server's) of the test files running beside it on the shared one.
+    const cluster: PostgresCluster = await startCluster();
+    const database = { url: cluster.url() };
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-scale-out-'));
     const smtp = await new TestSmtpServer().start();
     const endpoint = await new WebhookEndpoint().start();
@@ -207,7 +210,8 @@ onSharedServer(
       expect(changes.length).toBeGreaterThan(0);
       expect(endpoint.forged).toBe(0);
       expect([...endpoint.applied.keys()].sort()).toEqual(changes.map(row => row.id).sort());
-      expect([...endpoint.applied.values()].every(times => times === 1)).toBe(true);
+      // Applied once each: a second delivery of an event (same webhook-id) would count as a repeat.
+      expect(endpoint.repeats).toBe(0);
       expect([...endpoint.refusedOnce].every(id => endpoint.received.get(id)! >= 2)).toBe(true);
       const { rows: [deliveries] } = await sql.query(`SELECT count(*) FILTER (WHERE m.status = 'SENT')::int AS sent, count(*)::int AS total
         FROM webhook_delivery d JOIN outbox_message m ON m.id = d.outbox_message_id`);
@@ -245,7 +249,7 @@ onSharedServer(
       children.forEach(child => child.kill('SIGKILL'));
       await sql.end().catch(() => undefined);
       await Promise.all([smtp.stop(), endpoint.stop()]);
-      await database.drop();
+      await cluster.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   },

@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { operationCost } from '../../src/graphql/limits';
 import { buildApiSchema } from '../../src/graphql/schema';
+import { budgetKeyOf } from '../../src/http/client-address';
 import { RATE_KEY_PREFIX, WINDOW_SECONDS } from '../../src/http/rate-budget-store';
 import { pointsOf } from '../../src/http/rate-limit';
 import { resolveJwtSecret } from '../../src/auth/secrets';
@@ -29,16 +30,18 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const onSharedServer = process.env.DATABASE_URL ? describe : describe.skip;
 const LIMITS = { user: 300, client: 200, anonymous: 100 };
 
-const run = randomBytes(4).toString('hex');
+const run = randomBytes(3).toString('hex');
 let drawn = 0;
 const drawnKeys: string[] = [];
-/** A client address unique to this run, as a trusted proxy reports it. */
-function address(): string {
-  const value = `2001:db8:${run.slice(0, 4)}:${run.slice(4)}::${(++drawn).toString(16)}`;
-  drawnKeys.push(addressKey(value));
+/** An IPv6 /64 unique to this run (a budget's unit), as `2001:db8:xxxx:xxxx`. */
+function network(): string {
+  const value = `2001:db8:${run.slice(0, 4)}:${run.slice(4)}${(++drawn).toString(16).padStart(2, '0')}`;
+  drawnKeys.push(addressKey(`${value}::`));
   return value;
 }
-const addressKey = (value: string) => `address:${createHash('sha256').update(value).digest('hex')}`;
+/** A client address unique to this run, as a trusted proxy reports it: one of a /64 of its own. */
+const address = () => `${network()}::1`;
+const addressKey = (value: string) => `address:${createHash('sha256').update(budgetKeyOf(value)).digest('hex')}`;
 const from = (client: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': client, ...headers });
 
 interface Answer {
@@ -243,6 +246,14 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
       expect.objectContaining({ spent: 1 }),
       null,
     ]);
+  });
+
+  test('an IPv6 /64 is one client: its addresses share a budget, the next /64 has its own', async () => {
+    const [net, next] = [network(), network()];
+    expect((await ask(url, CHEAP, from(`${net}::1`))).rate).toMatchObject({ used: 1 });
+    expect((await ask(url, CHEAP, from(`${net}:ffff:ffff:ffff:fffe`))).rate).toMatchObject({ used: 2 });
+    expect((await ask(url, CHEAP, from(`${next}::1`))).rate).toMatchObject({ used: 1 });
+    expect(await stored(addressKey(`${net}::1`))).toMatchObject({ spent: 2 });
   });
 
   // The response cache needs a PostgreSQL server (no notifications on PGlite).

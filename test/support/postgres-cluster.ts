@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,12 +8,17 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 
 const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
+/** The newest PostgreSQL installed from Debian's packages (as .ci/run picks the server to start). */
+const BIN = path.join(
+  '/usr/lib/postgresql',
+  readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0] ?? '15',
+  'bin',
+);
 
 /**
  * A throw-away PostgreSQL 15 cluster of the machine's binaries, for tests that restart, pause or
  * replicate a server: never the machine's own server, which other test files share. Run as the
- * `postgres` OS user (PostgreSQL refuses root), in a temporary directory, on a free port of
+ * `postgres` OS user (PostgreSQL refuses root; the tests run as root, as CI does, to switch to it), in a temporary directory, on a free port of
  * 127.0.0.1 with trust authentication; fsync off (nothing here has to survive a crash of the machine).
  */
 export interface PostgresCluster {
