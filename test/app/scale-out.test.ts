@@ -28,7 +28,8 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = 'secret-partagé-des-trois-processus-derrière-nginx-0123456789';
 const AGENTS = 150;
 const RACING_SESSIONS = 8;
-const EVENT_TYPES = ['TRAINING_PUBLISHED', 'TRAINING_UPDATED', 'TRAINING_ARCHIVED', 'SESSION_CREATED', 'SESSION_UPDATED', 'SESSION_CANCELLED'];
+const SESSION_EVENTS = ['SESSION_CREATED', 'SESSION_UPDATED', 'SESSION_CANCELLED'];
+const EVENT_TYPES = ['TRAINING_PUBLISHED', 'TRAINING_UPDATED', 'TRAINING_ARCHIVED', ...SESSION_EVENTS];
 
 /** A GraphQL POST from a given loopback address, with extra headers: what the API makes of the client's address behind nginx. */
 function postFrom(localAddress: string, url: string, query: string, headers: Record<string, string> = {}): Promise<Record<string, string | string[] | undefined>> {
@@ -52,6 +53,8 @@ onSharedServer(
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-scale-out-'));
     const smtp = await new TestSmtpServer().start();
     const endpoint = await new WebhookEndpoint().start();
+    // A second subscriber, to the sessions' events only: each webhook gets its own events, once.
+    const sessionsOnly = await new WebhookEndpoint().start();
     const children: ChildProcess[] = [];
     const logs: string[] = [];
     let nginx: Nginx | null = null;
@@ -114,10 +117,12 @@ onSharedServer(
         { id: created.client.clientId, secret: created.clientSecret });
       const system = issueClientToken.accessToken;
       type WebhookCreated = { createWebhook: { secret: string; userErrors: object[] } };
-      const { createWebhook } = await graphql<WebhookCreated>(url, 'mutation($input: WebhookInput!) { createWebhook(input: $input) { secret userErrors { code } } }',
-        { input: { partner: 'maa', url: endpoint.url, events: EVENT_TYPES } }, admin);
-      expect(createWebhook.userErrors).toEqual([]);
-      endpoint.secret = createWebhook.secret;
+      for (const [receiver, events] of [[endpoint, EVENT_TYPES], [sessionsOnly, SESSION_EVENTS]] as const) {
+        const { createWebhook } = await graphql<WebhookCreated>(url, 'mutation($input: WebhookInput!) { createWebhook(input: $input) { secret userErrors { code } } }',
+          { input: { partner: 'maa', url: receiver.url, events } }, admin);
+        expect(createWebhook.userErrors).toEqual([]);
+        receiver.secret = createWebhook.secret;
+      }
       const { rows: [{ since }] } = await sql.query(`SELECT coalesce(max(id), 0) AS since FROM catalogue_change`);
       const sheets = Array.from({ length: RACING_SESSIONS }, (_, n) => sheet(n + 1, 2 + (n % 5)));
       const imported = await graphql<ImportAnswer>(url, IMPORT, { items: sheets }, system);
@@ -206,7 +211,12 @@ onSharedServer(
       expect(completedInDatabase - ledger.completed.size).toBeLessThanOrEqual(stats.count('completeEnrolment').errors);
 
       // Every event since the webhook was created was delivered, signed, and applied once.
-      const { rows: changes } = await sql.query(`SELECT id::text FROM catalogue_change WHERE id > $1 ORDER BY id`, [since]);
+      const { rows: changes } = await sql.query(`SELECT id::text, type FROM catalogue_change WHERE id > $1 ORDER BY id`, [since]);
+      const sessionChanges = changes.filter(change => SESSION_EVENTS.includes(change.type));
+      expect(sessionChanges.length).toBeGreaterThan(0);
+      expect(sessionsOnly.forged).toBe(0);
+      expect([...sessionsOnly.applied.keys()].sort()).toEqual(sessionChanges.map(row => row.id).sort());
+      expect(sessionsOnly.repeats).toBe(0);
       expect(changes.length).toBeGreaterThan(0);
       expect(endpoint.forged).toBe(0);
       expect([...endpoint.applied.keys()].sort()).toEqual(changes.map(row => row.id).sort());
@@ -215,7 +225,7 @@ onSharedServer(
       expect([...endpoint.refusedOnce].every(id => endpoint.received.get(id)! >= 2)).toBe(true);
       const { rows: [deliveries] } = await sql.query(`SELECT count(*) FILTER (WHERE m.status = 'SENT')::int AS sent, count(*)::int AS total
         FROM webhook_delivery d JOIN outbox_message m ON m.id = d.outbox_message_id`);
-      expect(deliveries).toEqual({ sent: changes.length, total: changes.length });
+      expect(deliveries).toEqual({ sent: changes.length + sessionChanges.length, total: changes.length + sessionChanges.length });
 
       // The mirror equals the published catalogue (seat counts aside: they are not catalogue events).
       const { rows: published } = await sql.query(`SELECT id, slug, title, summary FROM training WHERE status = 'PUBLISHED'`);
@@ -248,7 +258,7 @@ onSharedServer(
       await nginx?.stop();
       children.forEach(child => child.kill('SIGKILL'));
       await sql.end().catch(() => undefined);
-      await Promise.all([smtp.stop(), endpoint.stop()]);
+      await Promise.all([smtp.stop(), endpoint.stop(), sessionsOnly.stop()]);
       await cluster.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
