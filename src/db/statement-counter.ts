@@ -49,6 +49,14 @@ export async function countStatementsApart<T>(work: () => Promise<T>): Promise<{
   return { result, statements: tally.count };
 }
 
+/**
+ * Runs `work` outside any request's count, and so does everything it schedules: a background loop
+ * woken by a request (the outbox's sender) must not have its statements counted as the request's.
+ */
+export function apartFromRequests<T>(work: () => T): T {
+  return currentTally.exit(work);
+}
+
 /** Counts a statement sent outside TypeORM (prepared statements go straight to the pool). */
 export function countStatement(statement: SentStatement): void {
   const tally = currentTally.getStore();

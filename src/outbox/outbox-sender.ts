@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { apartFromRequests } from '../db/statement-counter';
 import type { ClaimedMessage } from './outbox';
 
 export interface ChannelSender {
@@ -100,7 +101,8 @@ export class OutboxSender {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    // Woken by a request's commit: the loop runs apart from it (its claims are not the request's statements).
+    this.timer = apartFromRequests(() => setTimeout(() => {
       this.timer = null;
       this.running = this.drain()
         .then(
@@ -113,7 +115,7 @@ export class OutboxSender {
           this.again = false;
           this.schedule(again ? 0 : this.timing.pollMs);
         });
-    }, delayMs);
+    }, delayMs));
     this.timer.unref();
   }
 
