@@ -159,6 +159,36 @@ function markdown(measures: Measure[], ratios: Record<string, number>, race: (Ra
   return lines.join('\n');
 }
 
+const ALL_WORKLOADS = 'W1,W2,W3,W4,W5,import';
+
+/** W5: a second API, its response cache on (in Redis when REDIS_URL is set), sent the W1 pages as anonymous visitors. */
+async function measureCachedPages(env: Record<string, string>, jwtSecret: string, seconds: number, connections: number): Promise<Measure> {
+  const redis: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
+  const cached = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false', JWT_SECRET: jwtSecret, ...redis }, /Mentor API ready at (\S+)\/graphql/);
+  try {
+    const w5 = anonymousCatalogue();
+    await load(cached.url, w5.api, 2, connections, cached.child, { workload: w5.id, target: 'api' }); // warm-up: fills the cache
+    const measure = await load(cached.url, w5.api, seconds, connections, cached.child, { workload: w5.id, target: 'api' });
+    console.log(`W5 api: ${measure.requestsPerSecond} req/s, p99 ${measure.latencyMs.p99} ms, ${measure.failedResponses} failed, ${((measure.cacheHits ?? 0) * 100).toFixed(1)}% from the cache`);
+    return measure;
+  } finally {
+    cached.child.kill('SIGTERM');
+  }
+}
+
+/** The import workload, on the API under test, its checks read from the database. */
+async function measureImports(databaseUrl: string, apiUrl: string, jwtSecret: string): Promise<ImportMeasure[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const imports = await runImportWorkload(`${apiUrl}/graphql`, async (query, parameters) => (await client.query(query, parameters)).rows, jwtSecret);
+    console.log(describeImports(imports).join('\n'));
+    return imports;
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -170,6 +200,8 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '8' },
       /** Seconds of mixed catalogue reads (W1, W2, W3) after W4, sampling the API's memory: 0 skips it. */
       soak: { type: 'string', default: '0' },
+      /** A comma-separated choice among W1,W2,W3,W4,W5,import (all by default): to measure one change quickly. */
+      only: { type: 'string', default: ALL_WORKLOADS },
     },
   });
   const databaseUrl = process.env.DATABASE_URL;
@@ -180,6 +212,7 @@ async function main(): Promise<void> {
   const trainings = Number(values.trainings);
   const seconds = Number(values.duration);
   const connections = Number(values.connections);
+  const chosen = new Set(values.only.split(','));
 
   let state = await catalogueState(databaseUrl);
   let generated: GenerateReport | null = null;
@@ -211,7 +244,7 @@ async function main(): Promise<void> {
   let soak: SoakReport | null = null;
   let imports: ImportMeasure[] = [];
   try {
-    for (const workload of workloads(state.slugs)) {
+    for (const workload of workloads(state.slugs).filter(workload => chosen.has(workload.id))) {
       const targets = [{ target: 'api' as const, server: api, requests: workload.api }];
       if (workload.floor) targets.push({ target: 'floor' as never, server: floor, requests: workload.floor });
       for (const { target, server, requests } of targets) {
@@ -221,35 +254,20 @@ async function main(): Promise<void> {
         measures.push(measure);
       }
     }
-    const race = await prepareEnrolmentRace(databaseUrl, jwtSecret);
-    const w4 = await load(api.url, race, seconds, connections, api.child, { workload: 'W4', target: 'api' });
-    enrolment = { ...(await race.check()), seconds };
-    console.log(`W4 api: ${w4.requestsPerSecond} req/s, p95 ${w4.latencyMs.p95} ms, ${w4.failedResponses} failed; ${JSON.stringify(enrolment)}`);
-    measures.push(w4);
-    soak = await soakTest(api, workloads(state.slugs), Number(values.soak), connections);
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      imports = await runImportWorkload(`${api.url}/graphql`, async (query, parameters) => (await client.query(query, parameters)).rows, jwtSecret);
-      console.log(describeImports(imports).join('\n'));
-    } finally {
-      await client.end();
+    if (chosen.has('W4')) {
+      const race = await prepareEnrolmentRace(databaseUrl, jwtSecret);
+      const w4 = await load(api.url, race, seconds, connections, api.child, { workload: 'W4', target: 'api' });
+      enrolment = { ...(await race.check()), seconds };
+      console.log(`W4 api: ${w4.requestsPerSecond} req/s, p95 ${w4.latencyMs.p95} ms, ${w4.failedResponses} failed; ${JSON.stringify(enrolment)}`);
+      measures.push(w4);
     }
+    soak = await soakTest(api, workloads(state.slugs), Number(values.soak), connections);
+    if (chosen.has('import')) imports = await measureImports(databaseUrl, api.url, jwtSecret);
   } finally {
     api.child.kill('SIGTERM');
     floor.child.kill('SIGTERM');
   }
-  const redis: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
-  const cached = await startServer('src/main.js', { ...env, NODE_ENV: 'test', DEMO_DATA: 'false', JWT_SECRET: jwtSecret, ...redis }, /Mentor API ready at (\S+)\/graphql/);
-  try {
-    const w5 = anonymousCatalogue();
-    await load(cached.url, w5.api, 2, connections, cached.child, { workload: w5.id, target: 'api' }); // warm-up: fills the cache
-    const measure = await load(cached.url, w5.api, seconds, connections, cached.child, { workload: w5.id, target: 'api' });
-    console.log(`W5 api: ${measure.requestsPerSecond} req/s, p99 ${measure.latencyMs.p99} ms, ${measure.failedResponses} failed, ${((measure.cacheHits ?? 0) * 100).toFixed(1)}% from the cache`);
-    measures.push(measure);
-  } finally {
-    cached.child.kill('SIGTERM');
-  }
+  if (chosen.has('W5')) measures.push(await measureCachedPages(env, jwtSecret, seconds, connections));
 
   const rps = (workload: string, target: string) => measures.find(m => m.workload === workload && m.target === target)?.requestsPerSecond ?? NaN;
   const ratios = Object.fromEntries(['W1', 'W3'].map(workload => [workload, rps(workload, 'api') / rps(workload, 'floor')]));
@@ -264,11 +282,15 @@ async function main(): Promise<void> {
     soak,
     imports,
   };
-  await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
-  await writeFile(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${markdown(measures, ratios, enrolment)}\n${describeImports(imports).join('\n')}\n\nwritten to bench/results/latest.json`);
+  const complete = values.only === ALL_WORKLOADS;
+  // A partial run (--only) is a quick look: latest.json keeps the last complete one.
+  if (complete) {
+    await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
+    await writeFile(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  console.log(`\n${markdown(measures, ratios, enrolment)}\n${describeImports(imports).join('\n')}\n\n${complete ? 'written to bench/results/latest.json' : 'a partial run (--only): bench/results/latest.json left as it was'}`);
   // A race in which nobody got in measured refusals, not enrolments (agents unverified, say): a failure too.
-  const raceBroken = !enrolment || enrolment.enrolments === 0 || enrolment.overbooked + enrolment.brokenLines + enrolment.duplicates > 0;
+  const raceBroken = chosen.has('W4') && (!enrolment || enrolment.enrolments === 0 || enrolment.overbooked + enrolment.brokenLines + enrolment.duplicates > 0);
   if (measures.some(m => m.failedResponses > 0) || raceBroken || (soak?.failedResponses ?? 0) > 0) process.exitCode = 1;
 }
 

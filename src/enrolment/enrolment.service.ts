@@ -152,8 +152,9 @@ async function takePlace(ctx: Context, agent: User, session: TrainingSession): P
        SELECT s.id, s.capacity IS NULL OR s.seats_taken < s.capacity AS confirmed, s.waitlist_length
        FROM training_session s JOIN training t ON t.id = s.training_id
        WHERE s.id = $2 AND NOT s.cancelled AND t.status = 'PUBLISHED' AND s.enrolment_opens_at <= now() AND s.enrolment_closes_at > now()
-         -- The mails say what was read: a session moved since then is left to enrolUnderLock.
-         AND s.starts_at = $6 AND s.ends_at = $7 AND s.location IS NOT DISTINCT FROM $8 AND t.title = $9 AND t.slug = $10
+         -- The mails say what was read: a session moved since then is left to enrolUnderLock. Read
+         -- through a JavaScript Date, a time has lost its microseconds (a session written by SQL's now()).
+         AND date_trunc('milliseconds', s.starts_at) = $6 AND date_trunc('milliseconds', s.ends_at) = $7 AND s.location IS NOT DISTINCT FROM $8 AND t.title = $9 AND t.slug = $10
        FOR UPDATE OF s
      ), taken AS (
        INSERT INTO enrolment (user_id, session_id, status, waitlist_position)

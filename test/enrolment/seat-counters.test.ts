@@ -96,3 +96,12 @@ test('a new enrolment costs three SQL statements (at most six, the target), a se
   expect(confirmed.statements).toBe(3);
   expect(waitlisted.statements).toBe(3);
 });
+
+test('a session whose times hold microseconds (written by SQL) is enrolled in three statements too', async () => {
+  const [agent] = await agents(api, 1);
+  const sessionId = await createSession(api, team.editor.token, training, { capacity: 5 });
+  await api.sql(`UPDATE training_session SET starts_at = starts_at + interval '123 microseconds', ends_at = ends_at + interval '456 microseconds' WHERE id = $1`, [localId(sessionId)]);
+  const { enrolment, statements } = await enrol(agent, sessionId);
+  expect(enrolment.status).toBe('CONFIRMED');
+  expect(statements).toBe(3);
+});
