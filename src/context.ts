@@ -82,7 +82,7 @@ export interface Context {
 }
 
 /** Where the request's reads that may lag go (see `LaggingReads`): none given, the primary. */
-export interface ReplicaChoice {
+interface ReplicaChoice {
   replicas?: ReplicaSet | null;
   /** The catalogue version the answer will be cached under, if it will be: no replica behind it may compute it. */
   minCatalogueVersion?: bigint | null;

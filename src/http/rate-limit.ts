@@ -10,9 +10,9 @@ import type { RateBudgetStore, Spending } from './rate-budget-store';
  * database time each), so 10 ms; GitHub divides its own cost by 100 too. The largest operation
  * allowed (`LIMITS.maxCost`, about a second) costs 100 points, the smallest 1.
  */
-export const COST_UNITS_PER_POINT = 100;
+const COST_UNITS_PER_POINT = 100;
 /** A write costs a commit (a WAL flush) that the cost model does not see: GitHub counts 5 for a mutation too. */
-export const MUTATION_MIN_POINTS = 5;
+const MUTATION_MIN_POINTS = 5;
 /** An answer from the response cache costs no database time, but a request is never free. */
 export const CACHE_HIT_POINTS = 1;
 

@@ -1,28 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Client } from 'pg';
 import { signAccessToken } from '../../src/auth/tokens';
 import { toGlobalId } from '../../src/graphql/global-id';
-import { spawnApi, stopProcess, whenReady } from '../support/processes';
-import { createTestDatabase } from '../support/test-database';
+import { startApiProcesses } from '../support/processes';
 
 // Embedded PostgreSQL lives inside one process: only a shared server can be raced by two processes.
 const onSharedServer = process.env.DATABASE_URL ? test : test.skip;
 const JWT_SECRET = 'secret-partagé-des-deux-processus-de-test-0123456789';
 
 onSharedServer('40 agents racing for 5 seats through two API processes: 5 confirmed, positions 1 to 35, one enrolment each', async () => {
-  const database = await createTestDatabase();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-race-'));
-  const env = { DATABASE_URL: database.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_DATA: 'true', JWT_SECRET };
-  const first = spawnApi(env);
-  const firstUrl = await whenReady(first);
-  // The second starts once the first has migrated and loaded the demo catalogue.
-  const second = spawnApi(env);
-  const client = new Client({ connectionString: database.url });
+  const cluster = await startApiProcesses([{ JWT_SECRET }, { JWT_SECRET }]);
+  const { urls, sql: client } = cluster;
   try {
-    const urls = [firstUrl, await whenReady(second)];
-    await client.connect();
     const { rows: [session] } = await client.query(`INSERT INTO training_session (training_id, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity)
       SELECT id, now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 5
       FROM training WHERE status = 'PUBLISHED' AND cardinality(audience_partner_ids) = 0 AND cardinality(audience_categories) = 0
@@ -47,12 +34,8 @@ onSharedServer('40 agents racing for 5 seats through two API processes: 5 confir
     expect(rows.filter(row => row.per_user !== 1)).toEqual([]);
     expect(rows.filter(row => row.status === 'CONFIRMED')).toHaveLength(5);
     expect(rows.filter(row => row.status === 'WAITLISTED').map(row => row.waitlist_position!).sort((a, b) => a - b)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
-    expect(await Promise.all([first, second].map(stopProcess))).toEqual([0, 0]);
+    expect(await cluster.stop()).toEqual([0, 0]);
   } finally {
-    await client.end();
-    first.kill('SIGKILL');
-    second.kill('SIGKILL');
-    await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await cluster.remove();
   }
 }, 120_000);

@@ -1,11 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { parse, type GraphQLSchema } from 'graphql';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { operationCost } from '../../src/graphql/limits';
 import { buildApiSchema } from '../../src/graphql/schema';
@@ -15,9 +10,8 @@ import { pointsOf } from '../../src/http/rate-limit';
 import { resolveJwtSecret } from '../../src/auth/secrets';
 import { signAccessToken, signClientToken } from '../../src/auth/tokens';
 import { ADMIN, ADMIN_ENV, agents, bearer } from '../support/people';
-import { spawnApi, stopProcess, whenReady } from '../support/processes';
+import { startApiProcesses, type ApiProcesses } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
  * Every GraphQL request spends points (its estimated cost / 100, rounded up, at least 1, 5 for a
@@ -291,32 +285,15 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
 // Several processes need a PostgreSQL server; each store is shared by two real API processes.
 onSharedServer('two API processes', () => {
   const BUDGET = 12;
-  let database: TestDatabase;
-  let dataDir: string;
-  const processes: ChildProcess[] = [];
-  const urls: Record<'PostgreSQL' | 'Redis', string[]> = { PostgreSQL: [], Redis: [] };
-  let sql: Client;
+  let cluster: ApiProcesses;
+  let urls: Record<'PostgreSQL' | 'Redis', string[]>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-rate-'));
-    const env = { DATABASE_URL: database.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_DATA: 'true', TRUST_PROXY: '1', RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: String(BUDGET) };
-    const start = async (store: 'PostgreSQL' | 'Redis') => {
-      const child = spawnApi(store === 'Redis' ? { ...env, REDIS_URL } : env);
-      processes.push(child);
-      urls[store].push(await whenReady(child));
-    };
-    await start('PostgreSQL'); // migrates and loads the demo catalogue; the others start on it
-    await Promise.all([start('PostgreSQL'), start('Redis'), start('Redis')]);
-    sql = new Client({ connectionString: database.url });
-    await sql.connect();
+    const env = { TRUST_PROXY: '1', RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: String(BUDGET) };
+    cluster = await startApiProcesses([env, env, { ...env, REDIS_URL }, { ...env, REDIS_URL }]);
+    urls = { PostgreSQL: cluster.urls.slice(0, 2), Redis: cluster.urls.slice(2) };
   }, 120_000);
-  afterAll(async () => {
-    await sql?.end().catch(() => undefined);
-    await Promise.all(processes.map(stopProcess));
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.remove());
 
   test.each(['PostgreSQL', 'Redis'] as const)('share one budget through %s: in turn, then racing', async store => {
     const [one, two] = urls[store];
@@ -331,7 +308,7 @@ onSharedServer('two API processes', () => {
     expect(answers.filter(answer => answer.status === 200)).toHaveLength(BUDGET);
     expect(answers.filter(answer => answer.status === 429)).toHaveLength(8);
     expect(Math.max(...answers.map(answer => answer.rate!.used))).toBe(BUDGET);
-    const { rows } = await sql.query('SELECT key, spent FROM rate_budget WHERE key = ANY($1) ORDER BY spent', [[addressKey(inTurn), addressKey(racing)]]);
+    const { rows } = await cluster.sql.query('SELECT key, spent FROM rate_budget WHERE key = ANY($1) ORDER BY spent', [[addressKey(inTurn), addressKey(racing)]]);
     // With Redis nothing is counted in PostgreSQL.
     expect(rows).toEqual(store === 'Redis' ? [] : [{ key: addressKey(inTurn), spent: 4 }, { key: addressKey(racing), spent: BUDGET }]);
   });

@@ -1,10 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { Client } from 'pg';
-import { spawnApi, stopProcess, whenReady } from '../support/processes';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startApiProcesses, type ApiProcesses } from '../support/processes';
 
 /**
  * Two API processes on one PostgreSQL share their cached answers through Redis; a catalogue change
@@ -15,32 +9,15 @@ const onSharedServer = process.env.DATABASE_URL ? describe : describe.skip;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 onSharedServer('two processes sharing Redis', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let processes: ChildProcess[] = [];
-  let urls: string[] = [];
-  let sql: Client;
+  let cluster: ApiProcesses;
+  let urls: string[];
+  let sql: ApiProcesses['sql'];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-cache-'));
-    const env = { DATABASE_URL: database.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_DATA: 'true', REDIS_URL };
-    const first = spawnApi(env);
-    processes = [first];
-    urls = [await whenReady(first)];
-    // The second starts once the first has migrated and loaded the demo catalogue.
-    const second = spawnApi(env);
-    processes.push(second);
-    urls.push(await whenReady(second));
-    sql = new Client({ connectionString: database.url });
-    await sql.connect();
+    cluster = await startApiProcesses([{ REDIS_URL }, { REDIS_URL }]);
+    ({ urls, sql } = cluster);
   }, 120_000);
-  afterAll(async () => {
-    await sql?.end().catch(() => undefined);
-    await Promise.all(processes.map(stopProcess));
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster?.remove());
 
   async function ask(url: string, query: string, variables?: Record<string, unknown>) {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });

@@ -1,16 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
 import { FeedHistory1796000000009 } from '../../migrations/1796000000009-FeedHistory';
 import { signAccessToken } from '../../src/auth/tokens';
 import { toGlobalId } from '../../src/graphql/global-id';
 import { archive, createDraft, createSession, editorialTeam, publish, submit, review, updateTraining, type EditorialTeam } from '../support/editorial';
 import { ADMIN_ENV, bearer } from '../support/people';
-import { spawnApi, stopProcess, whenReady } from '../support/processes';
+import { startApiProcesses } from '../support/processes';
 import { eventually } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-database';
 
 const FEED = `query($after: String, $first: Int) { catalogueChanges(after: $after, first: $first) {
   totalCount edges { cursor node { cursor type occurredAt trainingId sessionId training { slug } } } pageInfo { hasNextPage endCursor } } }`;
@@ -157,17 +153,10 @@ test('from its start the feed holds the whole published catalogue: the demo data
 (process.env.DATABASE_URL ? test : test.skip)(
   'writers on two API processes and a reader polling as fast as it can: the reader gets the table, in order, no gap, no duplicate',
   async () => {
-    const database = await createTestDatabase();
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-feed-'));
     const JWT_SECRET = 'secret-partagé-des-processus-du-flux-0123456789abc';
-    const env = { DATABASE_URL: database.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_DATA: 'true', JWT_SECRET };
-    const first = spawnApi(env);
-    const firstUrl = await whenReady(first);
-    const second = spawnApi(env);
-    const client = new Client({ connectionString: database.url });
+    const cluster = await startApiProcesses([{ JWT_SECRET }, { JWT_SECRET }]);
+    const { urls, sql: client } = cluster;
     try {
-      const urls = [firstUrl, await whenReady(second)];
-      await client.connect();
       const { rows: [admin] } = await client.query(`INSERT INTO user_account (email, password_hash, display_name, email_verified) VALUES ('flux@numerique.gouv.fr', '!', 'Flux', true) RETURNING id`);
       await client.query(`INSERT INTO role_grant (user_id, role) VALUES ($1, 'ADMIN')`, [admin.id]);
       const token = signAccessToken(JWT_SECRET, admin.id, []);
@@ -210,13 +199,9 @@ test('from its start the feed holds the whole published catalogue: the demo data
       expect(new Set(seen).size).toBe(seen.length); // no duplicate
       expect([...seen].sort()).toEqual([...table].sort()); // no gap
       expect(seen).toEqual(table); // in order
-      expect(await Promise.all([first, second].map(stopProcess))).toEqual([0, 0]);
+      expect(await cluster.stop()).toEqual([0, 0]);
     } finally {
-      await client.end();
-      first.kill('SIGKILL');
-      second.kill('SIGKILL');
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await cluster.remove();
     }
   },
   180_000,

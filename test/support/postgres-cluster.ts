@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort } from './ports';
 
 const run = promisify(execFile);
 /** The newest PostgreSQL installed from Debian's packages (as .ci/run picks the server to start). */
@@ -36,14 +36,6 @@ export interface PostgresCluster {
   resume(): Promise<void>;
   /** Stops the server at once and deletes its files; idempotent, never throws. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise(resolve => server.close(resolve));
-  return port;
 }
 
 let postgresUser: { uid: number; gid: number } | null = null;

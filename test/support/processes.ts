@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase } from './test-database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REGISTER = path.join(__dirname, 'swc-register.js');
@@ -62,4 +66,49 @@ export async function stopProcess(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
   child.kill('SIGTERM');
   return exited;
+}
+
+/** API processes sharing one fresh database of the test server, and a client of that database. */
+export interface ApiProcesses {
+  urls: string[];
+  processes: ChildProcess[];
+  sql: Client;
+  /** SIGTERM to each process; their exit codes. */
+  stop(): Promise<(number | null)[]>;
+  /** Kills whatever still runs, drops the database and the data directory. */
+  remove(): Promise<void>;
+}
+
+/**
+ * One API process per entry of `envs` (added to a common environment: the database, a shared data
+ * directory, the demo catalogue). The first migrates and loads the demo catalogue; the others start
+ * on it once it is ready, together.
+ */
+export async function startApiProcesses(envs: Record<string, string>[]): Promise<ApiProcesses> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'mentor-processes-'));
+  const common = { DATABASE_URL: database.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_DATA: 'true' };
+  const processes: ChildProcess[] = [];
+  const sql = new Client({ connectionString: database.url });
+  const start = (env: Record<string, string>) => {
+    const child = spawnApi({ ...common, ...env });
+    processes.push(child);
+    return whenReady(child);
+  };
+  const remove = async () => {
+    await sql.end().catch(() => undefined);
+    for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(processes.map(child => (child.exitCode === null ? new Promise(resolve => child.once('exit', resolve)) : null)));
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const [first, ...others] = envs;
+    const urls = [await start(first), ...(await Promise.all(others.map(start)))];
+    await sql.connect();
+    return { urls, processes, sql, stop: () => Promise.all(processes.map(stopProcess)), remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }
