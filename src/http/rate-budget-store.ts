@@ -1,59 +1,51 @@
 import type { DataSource } from 'typeorm';
 import type { RedisWithFallback } from '../db/redis-with-fallback';
+import { CoalescingRateBudgetStore } from './coalesced-spends';
+import type { BatchSpender, BudgetSpend, RateBudgetStore, Spending } from './rate-budget';
 
 /** A budget's window: GitHub's, an hour from the first request after the previous one ended. */
 export const WINDOW_SECONDS = 3600;
-
-/** What spending did: whether the points fitted, what the window has spent since, and when it ends. */
-export interface Spending {
-  accepted: boolean;
-  spent: number;
-  /** Milliseconds since the epoch, on the store's clock. */
-  resetAt: number;
-}
-
-/** Where budgets are counted; shared by every API process either way. */
-export interface RateBudgetStore {
-  /**
-   * Spends `points` of the budget `key` if they fit within `limit` for its current window, in one
-   * atomic step; refused points are not spent, so a large request refused leaves the small ones room.
-   */
-  spend(key: string, points: number, limit: number): Promise<Spending>;
-}
 
 /** How often a process clears budgets whose window has ended (the next request of one would restart it anyway). */
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
- * A row per budget in `rate_budget`, on the database's clock. One statement a request: the upsert
- * spends only when the points fit (its WHERE), and when it did not, the same statement reads the
- * row back for the headers (from the statement's snapshot: under a race, the figures may be a
- * request old; the decision is not).
+ * A row per budget in `rate_budget`, on the database's clock; several budgets in one statement (see
+ * `CoalescingRateBudgetStore`). The upsert spends only when the points fit (its WHERE), and when
+ * they did not, the same statement reads the row back for the headers (from the statement's
+ * snapshot: under a race, the figures may be a request old; the decision is not). Rows are locked
+ * in key order, so that two processes' batches cannot deadlock.
  */
-export class PostgresRateBudgetStore implements RateBudgetStore {
+export class PostgresBudgetSpender implements BatchSpender {
   private nextSweep = Date.now() + SWEEP_EVERY_MS;
 
   constructor(private readonly db: DataSource) {}
 
-  async spend(key: string, points: number, limit: number): Promise<Spending> {
-    const rows: { accepted: boolean; spent: number; window_ends: Date }[] = await this.db.query(
-      `WITH spend AS (
+  async spendEach(spends: BudgetSpend[]): Promise<Spending[]> {
+    const rows: { key: string; accepted: boolean; spent: number; window_ends: Date }[] = await this.db.query(
+      `WITH input AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS i(key, points, budget)),
+       spend AS (
          INSERT INTO rate_budget AS b (key, window_ends, spent)
-         SELECT $1, now() + make_interval(secs => $4::int), $2::int WHERE $2::int <= $3::int
+         SELECT key, now() + make_interval(secs => $4::int), points FROM input WHERE points <= budget ORDER BY key
          ON CONFLICT (key) DO UPDATE SET
            window_ends = CASE WHEN b.window_ends <= now() THEN excluded.window_ends ELSE b.window_ends END,
            spent = CASE WHEN b.window_ends <= now() THEN excluded.spent ELSE b.spent + excluded.spent END
-         WHERE b.window_ends <= now() OR b.spent + excluded.spent <= $3::int
-         RETURNING spent, window_ends)
-       SELECT true AS accepted, spent, window_ends FROM spend
+         WHERE b.window_ends <= now() OR b.spent + excluded.spent <= (SELECT budget FROM input WHERE input.key = b.key)
+         RETURNING key, spent, window_ends)
+       SELECT key, true AS accepted, spent, window_ends FROM spend
        UNION ALL
-       SELECT false, spent, window_ends FROM rate_budget WHERE key = $1 AND window_ends > now() AND NOT EXISTS (SELECT FROM spend)`,
-      [key, points, limit, WINDOW_SECONDS],
+       SELECT key, false, spent, window_ends FROM rate_budget WHERE key IN (SELECT key FROM input) AND window_ends > now()
+         AND key NOT IN (SELECT key FROM spend)`,
+      [spends.map(spend => spend.key), spends.map(spend => spend.points), spends.map(spend => spend.limit), WINDOW_SECONDS],
     );
     if (Date.now() >= this.nextSweep) await this.sweep();
-    const [row] = rows;
-    if (!row) return { accepted: false, spent: 0, resetAt: Date.now() + WINDOW_SECONDS * 1000 };
-    return { accepted: row.accepted, spent: row.spent, resetAt: new Date(row.window_ends).getTime() };
+    const byKey = new Map(rows.map(row => [row.key, row]));
+    return spends.map(({ key }) => {
+      const row = byKey.get(key);
+      // No row: refused before any was written (more points than the limit, in a new window).
+      if (!row) return { accepted: false, spent: 0, resetAt: Date.now() + WINDOW_SECONDS * 1000 };
+      return { accepted: row.accepted, spent: row.spent, resetAt: new Date(row.window_ends).getTime() };
+    });
   }
 
   /** Forgets budgets whose window has ended, so that the table holds about an hour of callers. */
@@ -103,6 +95,6 @@ export const RATE_KEY_PREFIX = 'mentor:rate:';
 
 /** In Redis when one is configured (REDIS_URL), else in PostgreSQL. */
 export function openRateBudgetStore(redis: RedisWithFallback | null, db: DataSource): RateBudgetStore {
-  const postgres = new PostgresRateBudgetStore(db);
+  const postgres = new CoalescingRateBudgetStore(new PostgresBudgetSpender(db));
   return redis ? new RedisRateBudgetStore(redis, RATE_KEY_PREFIX, postgres) : postgres;
 }

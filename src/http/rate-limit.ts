@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { ANONYMOUS, type Viewer } from '../auth/viewer';
 import { countStatementsApart } from '../db/statement-counter';
 import { budgetKeyOf } from './client-address';
-import type { RateBudgetStore, Spending } from './rate-budget-store';
+import type { RateBudgetStore, Spending } from './rate-budget';
 
 /**
  * GitHub's GraphQL rate limit, on our cost model: a point is 100 units of `operationCost` (0.1 ms of
