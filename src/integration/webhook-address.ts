@@ -141,10 +141,11 @@ export function parseWebhookUrl(raw: string, policy: AddressPolicy): URL {
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-/** A name that does not resolve within this is refused for this attempt (retried later): a slow DNS must not hold a sender. */
+/** A name that does not resolve within this is refused: a slow DNS must not hold `createWebhook` (a delivery attempt has its own limits, `PostLimits`). */
 const LOOKUP_TIMEOUT_MS = 5_000;
 
-const systemResolver: Resolver = hostname => {
+/** The operating system's (getaddrinfo: /etc/hosts, then DNS), every address of the name. */
+export const systemResolver: Resolver = hostname => {
   let timer: NodeJS.Timeout | undefined;
   const tooSlow = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('DNS timeout')), LOOKUP_TIMEOUT_MS);
@@ -153,17 +154,40 @@ const systemResolver: Resolver = hostname => {
   return Promise.race([lookup(hostname, { all: true, verbatim: true }), tooSlow]).finally(() => clearTimeout(timer));
 };
 
+// Names are resolved as the system does, unless a test sets a resolver of its own for an app's
+// database: to change a name's answer between creation and delivery (DNS rebinding).
+const resolvers = new WeakMap<DataSource, Resolver>();
+
+export function setResolver(db: DataSource, resolve: Resolver): void {
+  resolvers.set(db, resolve);
+}
+
+export const resolverOf = (db: DataSource): Resolver => resolvers.get(db) ?? systemResolver;
+
+/** `promise`, or the signal's reason once it aborts: a lookup cannot be cancelled (getaddrinfo runs on libuv's thread pool), only no longer waited for. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort);
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Resolves the URL's host and checks every address it resolves to (one bad address refuses the
  * whole name: a resolver may hand out any of them); answers the first, to connect to it and no other.
+ * `signal` gives up waiting for the resolver, throwing its reason.
  */
-export async function checkWebhookTarget(raw: string, policy: AddressPolicy, resolve: Resolver = systemResolver): Promise<CheckedTarget> {
+export async function checkWebhookTarget(raw: string, policy: AddressPolicy, resolve: Resolver = systemResolver, signal?: AbortSignal): Promise<CheckedTarget> {
   const url = parseWebhookUrl(raw, policy);
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: { address: string; family: number }[];
   try {
-    addresses = await resolve(hostname);
+    addresses = await unlessAborted(resolve(hostname), signal);
   } catch {
+    if (signal?.aborted) throw signal.reason;
     throw new AddressRefused(`Le nom ${hostname} ne se résout pas.`);
   }
   if (addresses.length === 0) throw new AddressRefused(`Le nom ${hostname} ne se résout pas.`);

@@ -4,8 +4,8 @@ import { toGlobalId } from '../graphql/global-id';
 import type { ClaimedMessage } from '../outbox/outbox';
 import { UndeliverableMessage, type ChannelSender } from '../outbox/outbox-sender';
 import type { ChangeType } from './integration.enums';
-import { checkWebhookTarget, type AddressPolicy } from './webhook-address';
-import { postWebhook, WEBHOOK_LIMITS, type PostLimits } from './webhook-http';
+import { resolverOf, type AddressPolicy } from './webhook-address';
+import { sendWebhook, WEBHOOK_LIMITS, type PostLimits } from './webhook-http';
 import { notifyDeactivation } from './webhook-mails';
 
 export const WEBHOOK_CHANNEL = 'webhook';
@@ -111,7 +111,6 @@ export function webhookSender(db: DataSource, settings: WebhookSettings): Channe
         [message.id, status, error === null ? null : String((error as Error).message ?? error).slice(0, 2000), Date.now() - started],
       );
     try {
-      const target = await checkWebhookTarget(webhook.url, settings.policy);
       const body = webhookBody(event);
       const timestamp = Math.floor(Date.now() / 1000);
       const headers = {
@@ -121,7 +120,8 @@ export function webhookSender(db: DataSource, settings: WebhookSettings): Channe
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signWebhook(webhook.secret, event.eventId, timestamp, body),
       };
-      const response = await postWebhook(target, headers, body, limits, stopping.signal);
+      // The name resolved again and checked, within the attempt's limits (see sendWebhook).
+      const response = await sendWebhook({ url: webhook.url, headers, body }, settings.policy, resolverOf(db), limits, stopping.signal);
       status = response.status;
       if (status < 200 || status > 299) throw new Error(`HTTP ${status}${response.body ? ` : ${response.body.slice(0, 200)}` : ''}`);
     } catch (error) {

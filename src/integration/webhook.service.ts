@@ -6,7 +6,7 @@ import { toConnection } from '../graphql/connection';
 import { badUserInput, DomainError } from '../graphql/errors';
 import { localIdOf, toGlobalId } from '../graphql/global-id';
 import { validateInput } from '../graphql/validation';
-import { addressPolicyOf, AddressRefused, checkWebhookTarget } from './webhook-address';
+import { addressPolicyOf, AddressRefused, checkWebhookTarget, resolverOf } from './webhook-address';
 import { countDeliveries, findDelivery, pageDeliveries } from './webhook-deliveries';
 import type { WebhookDelivery } from './webhook-delivery.entity';
 import { mayManageWebhooks } from './webhook-rights';
@@ -42,7 +42,7 @@ export async function createWebhook(ctx: Context, input: WebhookInput): Promise<
   if (!mayManageWebhooks(ctx.viewer, await ctx.grants(), partner.id)) throw forbidden();
   const url = input.url.trim();
   try {
-    await checkWebhookTarget(url, addressPolicyOf(ctx.db));
+    await checkWebhookTarget(url, addressPolicyOf(ctx.db), resolverOf(ctx.db));
   } catch (error) {
     if (error instanceof AddressRefused) throw new DomainError('VALIDATION', error.message, ['input', 'url']);
     throw error;

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AddressRefused, checkWebhookTarget, DEVELOPMENT_POLICY, PRODUCTION_POLICY, whyNotPublic } from '../../src/integration/webhook-address';
-import { NoResponse, postWebhook } from '../../src/integration/webhook-http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { AddressRefused, checkWebhookTarget, DEVELOPMENT_POLICY, PRODUCTION_POLICY, systemResolver, whyNotPublic, type Resolver } from '../../src/integration/webhook-address';
+import { NoResponse, sendWebhook, WEBHOOK_LIMITS, type PostLimits } from '../../src/integration/webhook-http';
 import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelaySeconds } from '../../src/integration/webhook-sender';
 
 const refused = [
@@ -60,11 +61,59 @@ test('retries: about 10 s × 2ⁿ, at least 5 of them, over more than a day', ()
   expect(total).toBeGreaterThan(24 * 3600);
 });
 
-describe('posting', () => {
+test('the limits of an attempt: 5 s to connect, 15 s in all, 64 KiB of the answer read', () => {
+  expect(WEBHOOK_LIMITS).toEqual({ connectTimeoutMs: 5_000, totalTimeoutMs: 15_000, maxResponseBytes: 64 * 1024 });
+});
+
+/**
+ * A loopback port whose connections never open: another process listens with a backlog of one and
+ * never accepts (its event loop blocked), and the queue is filled first; Linux then drops further
+ * SYNs, as a firewall that drops packets would.
+ */
+async function portThatNeverConnects(): Promise<{ port: number; close(): void }> {
+  const child = spawn(process.execPath, ['-e', `
+    const server = require('node:net').createServer();
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      require('node:fs').writeSync(1, server.address().port + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', (data: Buffer) => resolve(Number(String(data).trim())));
+  });
+  const fillers: Socket[] = [];
+  const close = () => {
+    for (const socket of fillers) socket.destroy();
+    child.kill('SIGKILL');
+  };
+  // Connections complete until the accept queue is full; the first that does not open in 300 ms tells it is.
+  for (let opened = true; opened; ) {
+    const socket = connect(port, '127.0.0.1');
+    fillers.push(socket);
+    opened = await new Promise<boolean>(resolve => {
+      const timer = setTimeout(() => resolve(false), 300);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (fillers.length > 20) {
+      close();
+      throw new Error('the listener’s queue never filled');
+    }
+  }
+  return { port, close };
+}
+
+describe('sending', () => {
   let server: Server;
   let port: number;
+  /** The paths asked, in order. */
+  const received: string[] = [];
   beforeAll(async () => {
     server = createServer((request, response) => {
+      received.push(request.url ?? '');
       if (request.url === '/big') {
         response.writeHead(200);
         // 1 MiB announced and sent slowly: only the first 64 KiB are read.
@@ -81,26 +130,71 @@ describe('posting', () => {
     server.closeAllConnections();
     await new Promise(resolve => server.close(resolve));
   });
-  const target = async (path: string) => checkWebhookTarget(`http://127.0.0.1:${port}${path}`, DEVELOPMENT_POLICY);
-  const limits = { connectTimeoutMs: 500, totalTimeoutMs: 800, maxResponseBytes: 64 * 1024 };
+  const limits: PostLimits = { connectTimeoutMs: 500, totalTimeoutMs: 800, maxResponseBytes: 64 * 1024 };
+  const send = (url: string, options: { limits?: PostLimits; resolve?: Resolver; signal?: AbortSignal } = {}) =>
+    sendWebhook({ url, headers: {}, body: '{}' }, DEVELOPMENT_POLICY, options.resolve ?? systemResolver, options.limits ?? limits, options.signal ?? new AbortController().signal);
+  /** Answers 127.0.0.1 for any name, after `delayMs` (or never), keeping the names asked. */
+  const slowResolver = (delayMs: number) => {
+    const asked: string[] = [];
+    const resolve: Resolver = hostname => {
+      asked.push(hostname);
+      if (!Number.isFinite(delayMs)) return new Promise(() => undefined);
+      return new Promise(done => setTimeout(() => done([{ address: '127.0.0.1', family: 4 }]), delayMs));
+    };
+    return { asked, resolve };
+  };
 
   test('a body is read at most 64 KiB', async () => {
-    const result = await postWebhook(await target('/big'), {}, '{}', limits, new AbortController().signal);
+    const result = await send(`http://127.0.0.1:${port}/big`);
     expect(result.status).toBe(200);
     expect(result.body.length).toBe(64 * 1024);
   });
 
   test('a receiver that does not answer in time is given up', async () => {
     const started = Date.now();
-    await expect(postWebhook(await target('/slow'), {}, '{}', limits, new AbortController().signal)).rejects.toThrow(NoResponse);
+    await expect(send(`http://127.0.0.1:${port}/slow`)).rejects.toThrow(new NoResponse('pas de réponse complète en 0.8 s'));
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  test('an abort cuts a request short', async () => {
+  test('a connection that never opens is given up at the connect limit', async () => {
+    const silent = await portThatNeverConnects();
+    try {
+      const started = Date.now();
+      await expect(send(`http://127.0.0.1:${silent.port}/`, { limits: { ...limits, connectTimeoutMs: 300, totalTimeoutMs: 10_000 } }))
+        .rejects.toThrow(new NoResponse('pas de connexion en 0.3 s'));
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  test('the limits count from before the name is resolved: a slow resolver eats into them', async () => {
+    // Slower than the connect limit: given up then, the name's answer never used.
+    const slower = slowResolver(1_500);
+    await expect(send(`http://partenaire.example:${port}/late`, { resolve: slower.resolve, limits: { ...limits, connectTimeoutMs: 300, totalTimeoutMs: 10_000 } }))
+      .rejects.toThrow(new NoResponse('pas de connexion en 0.3 s'));
+    expect(slower.asked).toEqual(['partenaire.example']);
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+    expect(received).not.toContain('/late');
+    // Within the connect limit, then no answer: the whole attempt takes the total limit, resolution included.
+    const started = Date.now();
+    await expect(send(`http://partenaire.example:${port}/slow`, { resolve: slowResolver(1_500).resolve, limits: { ...limits, connectTimeoutMs: 2_000, totalTimeoutMs: 2_500 } }))
+      .rejects.toThrow(new NoResponse('pas de réponse complète en 2.5 s'));
+    expect(Date.now() - started).toBeLessThan(3_500);
+  });
+
+  test('an abort cuts a request short, or a name resolution under way', async () => {
     const stopping = new AbortController();
-    const pending = postWebhook(await target('/slow'), {}, '{}', { ...limits, totalTimeoutMs: 60_000 }, stopping.signal);
+    const pending = send(`http://127.0.0.1:${port}/slow`, { limits: { ...limits, totalTimeoutMs: 60_000 }, signal: stopping.signal });
     setTimeout(() => stopping.abort(), 50);
-    await expect(pending).rejects.toThrow('arrêt');
+    await expect(pending).rejects.toThrow('arrêt du serveur');
+
+    const never = slowResolver(Infinity);
+    const stoppingLookup = new AbortController();
+    const resolving = send(`http://partenaire.example:${port}/slow`, { resolve: never.resolve, limits: { ...limits, connectTimeoutMs: 60_000, totalTimeoutMs: 60_000 }, signal: stoppingLookup.signal });
+    setTimeout(() => stoppingLookup.abort(), 50);
+    await expect(resolving).rejects.toThrow(new NoResponse('arrêt du serveur : requête abandonnée'));
+    expect(never.asked).toEqual(['partenaire.example']);
   });
 
   test('a refused connection is an error without a status', async () => {
@@ -108,7 +202,6 @@ describe('posting', () => {
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise(resolve => closed.close(resolve));
-    const unreachable = await checkWebhookTarget(`http://127.0.0.1:${closedPort}/`, DEVELOPMENT_POLICY);
-    await expect(postWebhook(unreachable, {}, '{}', limits, new AbortController().signal)).rejects.toThrow('connexion impossible');
+    await expect(send(`http://127.0.0.1:${closedPort}/`)).rejects.toThrow('connexion impossible');
   });
 });

@@ -1,9 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { recordChanges } from '../../src/integration/catalogue-changes';
 import { ChangeType } from '../../src/integration/integration.enums';
+import { setResolver, systemResolver } from '../../src/integration/webhook-address';
 import { ADMIN, ADMIN_ENV, bearer, login } from '../support/people';
 import { eventually } from '../support/smtp';
 import { startTestApp, type TestApp, type UserErrorView } from '../support/test-app';
+import { localId } from '../support/values';
 
 const CREATE = `mutation($input: WebhookInput!) { createWebhook(input: $input) { webhook { id url } secret userErrors { field code message } } }`;
 
@@ -22,9 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
-const create = async (url: string) =>
+const create = async (url: string, events = ['TRAINING_UPDATED']) =>
   (await api.data<{ createWebhook: { webhook: { id: string; url: string } | null; secret: string | null; userErrors: UserErrorView[] } }>(
-    CREATE, { input: { partner: 'maa', url, events: ['TRAINING_UPDATED'] } }, bearer(admin))).createWebhook;
+    CREATE, { input: { partner: 'maa', url, events } }, bearer(admin))).createWebhook;
 
 test('in production, a webhook must be https to a public address, whatever the spelling', async () => {
   const refused = [
@@ -54,19 +57,54 @@ test('in production, a webhook must be https to a public address, whatever the s
   expect(accepted.webhook?.url).toBe('https://93.184.215.14/hook');
 });
 
-test('the address is checked again at each delivery: a name that now leads to a private address is not called', async () => {
-  const [webhook] = await api.sql<{ id: string }>(`SELECT id FROM webhook`);
-  // As if the partner's name had been re-pointed at the loopback after creation (DNS rebinding).
-  await api.sql(`UPDATE webhook SET url = 'https://localhost:1/hook' WHERE id = $1`, [webhook.id]);
-  const [training] = await api.sql<{ id: string }>(`SELECT id FROM training WHERE status = 'PUBLISHED' LIMIT 1`);
-  await api.app.database.dataSource.transaction(manager => recordChanges(manager, [{ type: ChangeType.TRAINING_UPDATED, trainingId: training.id }]));
-  const [delivery] = await eventually(async () => {
-    const rows = await api.sql(
-      `SELECT m.attempts, m.status, m.last_error, d.response_status FROM webhook_delivery d JOIN outbox_message m ON m.id = d.outbox_message_id WHERE d.webhook_id = $1`,
-      [webhook.id],
-    );
-    return rows[0]?.last_error ? rows : null;
+test('the address is checked again at each attempt: a name re-pointed at the loopback or the metadata address after creation (DNS rebinding) is not called', async () => {
+  // What would answer on the loopback: any connection counts, a TLS hello included.
+  let connections = 0;
+  const listener = createServer(socket => {
+    connections += 1;
+    socket.destroy();
   });
-  expect(delivery).toMatchObject({ attempts: 1, status: 'PENDING', response_status: null });
-  expect(delivery.last_error).toMatch(/localhost mène à (127\.0\.0\.1|::1) .* refusée/);
+  await new Promise<void>(resolve => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as AddressInfo;
+  // Two partner names, public when the webhooks are created.
+  const answers = new Map([['partenaire.example', '93.184.215.14'], ['miroir.example', '93.184.215.15']]);
+  const asked: string[] = [];
+  setResolver(api.app.database.dataSource, async hostname => {
+    const address = answers.get(hostname);
+    if (address === undefined) return systemResolver(hostname);
+    asked.push(hostname);
+    return [{ address, family: 4 }];
+  });
+  try {
+    const loopback = await create(`https://partenaire.example:${port}/hook`, ['TRAINING_ARCHIVED']);
+    const metadata = await create(`https://miroir.example:${port}/hook`, ['TRAINING_ARCHIVED']);
+    expect([loopback.userErrors, metadata.userErrors]).toEqual([[], []]);
+    answers.set('partenaire.example', '127.0.0.1');
+    answers.set('miroir.example', '169.254.169.254');
+    const [training] = await api.sql<{ id: string }>(`SELECT id FROM training WHERE status = 'PUBLISHED' LIMIT 1`);
+    await api.app.database.dataSource.transaction(manager => recordChanges(manager, [{ type: ChangeType.TRAINING_ARCHIVED, trainingId: training.id }]));
+    const { webhookDeliveries: deliveries } = await eventually(async () => {
+      const page = await api.data<{ webhookDeliveries: { edges: { node: { status: string; attempts: number; responseStatus: number | null; lastError: string | null; attemptLog: { responseStatus: number | null; error: string }[] } }[] } }>(
+        `query($id: ID!) { webhookDeliveries(webhookId: $id) { edges { node { status attempts responseStatus lastError attemptLog { responseStatus error } } } } }`,
+        { id: loopback.webhook!.id },
+        bearer(admin),
+      );
+      return page.webhookDeliveries.edges[0]?.node.lastError ? page : null;
+    });
+    const refusal = 'L’adresse partenaire.example mène à 127.0.0.1 (adresse IPv4 non publique) : refusée.';
+    expect(deliveries.edges.map(edge => edge.node)).toEqual([
+      { status: 'PENDING', attempts: 1, responseStatus: null, lastError: refusal, attemptLog: [{ responseStatus: null, error: refusal }] },
+    ]);
+    const [other] = await eventually(() => api.sql(
+      `SELECT m.last_error FROM webhook_delivery d JOIN outbox_message m ON m.id = d.outbox_message_id WHERE d.webhook_id = $1 AND m.last_error IS NOT NULL`,
+      [localId(metadata.webhook!.id)],
+    ).then(rows => (rows.length ? rows : null)));
+    expect(other.last_error).toBe('L’adresse miroir.example mène à 169.254.169.254 (adresse IPv4 non publique) : refusée.');
+    // Each name resolved at creation, then again at the attempt; nothing reached the loopback.
+    expect(asked.sort()).toEqual(['miroir.example', 'miroir.example', 'partenaire.example', 'partenaire.example']);
+    expect(connections).toBe(0);
+  } finally {
+    setResolver(api.app.database.dataSource, systemResolver);
+    await new Promise(resolve => listener.close(resolve));
+  }
 });

@@ -1,6 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { recordChanges } from '../../src/integration/catalogue-changes';
 import { ChangeType } from '../../src/integration/integration.enums';
+import { setResolver, systemResolver, type Resolver } from '../../src/integration/webhook-address';
 import { clientToken } from '../support/accounts';
 import { createDraft, editorialTeam, publish, type EditorialTeam } from '../support/editorial';
 import { ADMIN, ADMIN_ENV, bearer, person, register, login } from '../support/people';
@@ -309,20 +310,55 @@ test('a webhook failing for 24 hours is deactivated, its pending deliveries give
   expect(receiver.at('/down')).toHaveLength(1);
 });
 
-test('a receiver that never answers does not hold the process’s shutdown', async () => {
+test('the request goes to the address the name resolved to at this attempt, the URL’s host kept as Host', async () => {
+  // partenaire.example resolves nowhere but here: had the request resolved the name again, it would not arrive.
+  const asked: string[] = [];
+  setResolver(api.app.database.dataSource, async hostname => {
+    if (hostname !== 'partenaire.example') return systemResolver(hostname);
+    asked.push(hostname);
+    return [{ address: '127.0.0.1', family: 4 }];
+  });
+  try {
+    const url = `http://partenaire.example:${receiver.port}/named`;
+    const created = await createWebhook(team.editor.token, { partner: 'maa', url, events: ['SESSION_CANCELLED'] });
+    expect(created.userErrors).toEqual([]);
+    await record([{ type: ChangeType.SESSION_CANCELLED, trainingId: localId(subject.id) }]);
+    await eventually(() => receiver.at('/named').length === 1);
+    expect(receiver.at('/named')[0].headers.host).toBe(`partenaire.example:${receiver.port}`);
+    // Resolved at creation, then again at the attempt.
+    expect(asked).toEqual(['partenaire.example', 'partenaire.example']);
+    await eventually(async () => nodesOf(await deliveries(team.editor.token, created.webhook!.id))[0]?.status === 'SUCCEEDED');
+    expect((await api.data<{ deleteWebhook: { userErrors: UserErrorView[] } }>(DELETE, { id: created.webhook!.id }, bearer(team.editor.token))).deleteWebhook.userErrors).toEqual([]);
+  } finally {
+    setResolver(api.app.database.dataSource, systemResolver);
+  }
+});
+
+test('a receiver that never answers, or a name that never resolves, does not hold the process’s shutdown', async () => {
   // An app of its own, since the test stops it.
   const own = await startTestApp({ ...ADMIN_ENV, DEMO_DATA: 'false' });
   try {
     receiver.plan('/never', [], 'hang');
+    // lent.example resolves at creation; its next resolution never ends.
+    let lookups = 0;
+    const resolve: Resolver = async hostname => {
+      if (hostname !== 'lent.example') return systemResolver(hostname);
+      lookups += 1;
+      return lookups === 1 ? [{ address: '127.0.0.1', family: 4 }] : new Promise(() => undefined);
+    };
+    setResolver(own.app.database.dataSource, resolve);
     const admin = await login(own, ADMIN.email, ADMIN.password);
-    const { createWebhook: created } = await own.data<{ createWebhook: Created }>(CREATE, { input: { partner: 'maa', url: receiver.url('/never'), events: ['TRAINING_ARCHIVED'] } }, bearer(admin.token));
-    expect(created.userErrors).toEqual([]);
+    for (const url of [receiver.url('/never'), `http://lent.example:${receiver.port}/lent`]) {
+      const { createWebhook: created } = await own.data<{ createWebhook: Created }>(CREATE, { input: { partner: 'maa', url, events: ['TRAINING_ARCHIVED'] } }, bearer(admin.token));
+      expect(created.userErrors).toEqual([]);
+    }
     const training = await createDraft(own, admin.token);
     await own.app.database.dataSource.transaction(manager => recordChanges(manager, [{ type: ChangeType.TRAINING_ARCHIVED, trainingId: localId(training.id) }]));
-    await eventually(() => receiver.at('/never').length === 1);
+    await eventually(() => receiver.at('/never').length === 1 && lookups === 2);
     const started = Date.now();
     await own.app.stop();
     expect(Date.now() - started).toBeLessThan(3_000);
+    expect(receiver.at('/lent')).toEqual([]);
   } finally {
     await own.stop();
   }
