@@ -123,9 +123,9 @@ export async function updateSession(ctx: Context, globalId: string, input: Sessi
     const location = input.location === undefined ? session.location : input.location?.trim() || null;
     await manager.update(TrainingSession, { id: session.id }, { ...schedule, capacity, location });
     // Seats added (or no limit any more): the agents waiting get them, first come first served.
-    await promoteWaitlisted(ctx, manager, session.id, capacity);
+    await promoteWaitlisted(ctx, manager, [{ id: session.id, capacity }]);
     const moved = schedule.startsAt.getTime() !== session.startsAt.getTime() || schedule.endsAt.getTime() !== session.endsAt.getTime();
-    if (moved || location !== session.location) await notifySessionChanged(ctx, manager, session.id);
+    if (moved || location !== session.location) await notifySessionChanged(ctx, manager, [session.id]);
     const windowMoved =
       schedule.enrolmentOpensAt.getTime() !== session.enrolmentOpensAt.getTime() || schedule.enrolmentClosesAt.getTime() !== session.enrolmentClosesAt.getTime();
     if (moved || windowMoved || location !== session.location || capacity !== session.capacity) {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../context';
 import { ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus } from './enrolment.enums';
-import { promoteWaitlisted } from './enrolment.service';
+import { promoteWaitlisted, type SessionSeats } from './enrolment.service';
 
 interface EnrolmentErasure {
   /** Seats and places in line given up (the next in line promoted). */
@@ -22,7 +22,7 @@ interface EnrolmentErasure {
  * The caller holds the account's lock.
  */
 export async function eraseEnrolmentsOf(ctx: Context, manager: EntityManager, userId: string, revokeAttestations: boolean): Promise<EnrolmentErasure> {
-  const sessions: { id: string; capacity: number | null }[] = await manager.query(
+  const sessions: SessionSeats[] = await manager.query(
     `SELECT s.id, s.capacity FROM training_session s
      WHERE s.ends_at > now() AND s.id IN (SELECT session_id FROM enrolment WHERE user_id = $1 AND status = ANY($2::enrolment_status_enum[]))
      ORDER BY s.id FOR UPDATE OF s`,
@@ -33,7 +33,7 @@ export async function eraseEnrolmentsOf(ctx: Context, manager: EntityManager, us
      WHERE user_id = $1 AND status = ANY($2::enrolment_status_enum[]) AND session_id = ANY($4::uuid[])`,
     [userId, ACTIVE_ENROLMENT_STATUSES, EnrolmentStatus.CANCELLED, sessions.map(session => session.id)],
   );
-  for (const session of sessions) await promoteWaitlisted(ctx, manager, session.id, session.capacity);
+  await promoteWaitlisted(ctx, manager, sessions);
   const [, revoked]: [unknown, number] = revokeAttestations
     ? await manager.query(`UPDATE attestation SET revoked_at = now(), holder_name = '', credential = '' WHERE user_id = $1 AND revoked_at IS NULL`, [userId])
     : [null, 0];

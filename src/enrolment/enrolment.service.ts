@@ -42,33 +42,47 @@ export async function cancelActiveEnrolments(ctx: Context, manager: EntityManage
   return cancelled.length;
 }
 
-/** Everyone holding a seat or a place in line learns that the session's dates or place changed. */
-export async function notifySessionChanged(ctx: Context, manager: EntityManager, sessionId: string): Promise<void> {
-  const active: { id: string }[] = await manager.query(`SELECT id FROM enrolment WHERE session_id = $1 AND status = ANY($2::enrolment_status_enum[])`, [
-    sessionId,
+/** Everyone holding a seat or a place in line in these sessions learns that their dates or place changed. */
+export async function notifySessionChanged(ctx: Context, manager: EntityManager, sessionIds: readonly string[]): Promise<void> {
+  if (sessionIds.length === 0) return;
+  const active: { id: string }[] = await manager.query(`SELECT id FROM enrolment WHERE session_id = ANY($1::uuid[]) AND status = ANY($2::enrolment_status_enum[])`, [
+    sessionIds,
     ACTIVE_ENROLMENT_STATUSES,
   ]);
   await notifyEnrolments(ctx, manager, 'SESSION_CHANGED', active.map(row => row.id));
 }
 
+/** A session whose free seats go to its waiting line: `capacity` null, everyone waiting gets a seat. */
+export interface SessionSeats {
+  id: string;
+  capacity: number | null;
+}
+
 /**
- * Gives free seats to the agents waiting, in arrival order, renumbers the line from 1, and tells
- * those promoted. The caller holds the session's row lock. `capacity` null: everyone waiting gets a seat.
+ * In each session, gives free seats to the agents waiting, in arrival order, renumbers the line
+ * from 1, and tells those promoted: one UPDATE and one round of e-mails however many sessions
+ * (an import may move hundreds). The caller holds the sessions' row locks, so the seats taken read
+ * in the statement stay true until it commits.
  */
-export async function promoteWaitlisted(ctx: Context, manager: EntityManager, sessionId: string, capacity: number | null): Promise<void> {
-  const free = capacity === null ? UNLIMITED : Math.max(capacity - (await seatsTaken(manager, sessionId)), 0);
+export async function promoteWaitlisted(ctx: Context, manager: EntityManager, sessions: readonly SessionSeats[]): Promise<void> {
+  if (sessions.length === 0) return;
+  // Seats taken as this transaction left them (the counter the enrolment trigger keeps), read in the statement's snapshot.
   const [updated]: [{ id: string; status: EnrolmentStatus }[], number] = await manager.query(
-    `WITH line AS (
-       SELECT id, row_number() OVER (ORDER BY waitlist_position, enrolled_at, id) AS place
-       FROM enrolment WHERE session_id = $1 AND status = 'WAITLISTED'
+    `WITH free AS (
+       SELECT s.id AS session_id, CASE WHEN r.capacity IS NULL THEN $2::int ELSE greatest(r.capacity - s.seats_taken, 0) END AS seats
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, capacity int) JOIN training_session s ON s.id = r.id
+     ), line AS (
+       SELECT e.id, free.seats, row_number() OVER (PARTITION BY e.session_id ORDER BY e.waitlist_position, e.enrolled_at, e.id) AS place
+       FROM enrolment e JOIN free ON free.session_id = e.session_id
+       WHERE e.status = 'WAITLISTED'
      )
      UPDATE enrolment e SET
-       status = CASE WHEN line.place <= $2 THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum,
-       waitlist_position = CASE WHEN line.place <= $2 THEN NULL ELSE line.place - $2 END,
+       status = CASE WHEN line.place <= line.seats THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum,
+       waitlist_position = CASE WHEN line.place <= line.seats THEN NULL ELSE line.place - line.seats END,
        updated_at = now()
      FROM line WHERE e.id = line.id
      RETURNING e.id, e.status`,
-    [sessionId, free],
+    [JSON.stringify(sessions.map(({ id, capacity }) => ({ id, capacity }))), UNLIMITED],
   );
   const promoted = updated.filter(row => row.status === EnrolmentStatus.CONFIRMED).map(row => row.id);
   await notifyEnrolments(ctx, manager, 'PROMOTED', promoted);
@@ -245,7 +259,7 @@ export async function cancelEnrolment(ctx: Context, globalId: string): Promise<{
       throw new DomainError('INVALID_TRANSITION', `Inscription ${enrolment.status === EnrolmentStatus.COMPLETED ? 'terminée' : 'déjà annulée'} : elle ne s’annule plus.`);
     }
     await manager.update(Enrolment, { id: enrolment.id }, { status: EnrolmentStatus.CANCELLED, waitlistPosition: null, cancelledAt: () => 'now()' });
-    await promoteWaitlisted(ctx, manager, session.id, session.capacity);
+    await promoteWaitlisted(ctx, manager, [session]);
     return { enrolment: await manager.findOneByOrFail(Enrolment, { id: enrolment.id }) };
   });
 }

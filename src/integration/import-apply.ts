@@ -11,9 +11,11 @@ import { editTrainings, insertSessions, insertTrainings, reviseTrainings, update
 
 /**
  * Writes what the plans say (items CREATED or UPDATED), in the caller's transaction; returns the
- * ids of the trainings written. Statements do not grow with the items, but for sessions whose
- * agents must hear of a change (dates or place moved, seats added to a waiting line): those go
- * through the enrolment service one by one, as updateSession does.
+ * ids of the trainings written. Statements do not grow with the items: agents of sessions changed
+ * (dates or place moved, seats added to a waiting line) are promoted and told through the
+ * enrolment service, as updateSession does, for all those sessions at once. The caller holds
+ * those sessions' row locks: the import reads them FOR NO KEY UPDATE, which enrolments, locking
+ * their session FOR UPDATE, wait for.
  */
 export async function applyPlans(ctx: Context, manager: EntityManager, partnerId: string, plans: ItemPlan[]): Promise<string[]> {
   const live = plans.filter(plan => plan.status === ImportStatus.CREATED || plan.status === ImportStatus.UPDATED);
@@ -39,10 +41,8 @@ export async function applyPlans(ctx: Context, manager: EntityManager, partnerId
   const inserted = await insertSessions(manager, sessions.filter(session => session.id === null));
   const changed = sessions.filter(session => session.id !== null);
   await updateSessions(manager, changed);
-  for (const session of changed) {
-    if (session.promote) await promoteWaitlisted(ctx, manager, session.id!, session.capacity);
-    if (session.notify) await notifySessionChanged(ctx, manager, session.id!);
-  }
+  await promoteWaitlisted(ctx, manager, changed.filter(session => session.promote).map(session => ({ id: session.id!, capacity: session.capacity })));
+  await notifySessionChanged(ctx, manager, changed.filter(session => session.notify).map(session => session.id!));
 
   // The feed and the public catalogue see sessions of published trainings only (drafts are nobody's news).
   const published = new Set(live.filter(plan => plan.training?.status === TrainingStatus.PUBLISHED).map(plan => plan.training!.id));

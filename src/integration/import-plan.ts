@@ -67,8 +67,26 @@ const failuresOf = (error: unknown): DomainError[] => {
   throw error;
 };
 
+/** Whether the error names this field or one inside it. */
+const within = (error: DomainError, at: string[]) => at.every((part, position) => error.field?.[position] === part);
+/**
+ * A later check leaves a field already refused alone: its value may not be what it claims (a
+ * title that is not a string, a capacity below 1), and its error is reported already.
+ */
+const refusedAt = (errors: DomainError[], at: string[]) => errors.some(error => within(error, at));
+
+/** An item as checked on its own, before anything the partner holds is read. */
+export interface CheckedItem {
+  /** Every error found: format, then references. */
+  errors: DomainError[];
+  /** Its reference, trimmed; null when missing or refused: it cannot be matched with what the partner holds. */
+  externalRef: string | null;
+  /** The whole sheet; null when a field of it (sessions aside) is refused, since it cannot then be compared. */
+  sheet: SheetValues | null;
+}
+
 /** The item's own rules (class-validator, required fields, unique session references): no database. */
-export async function checkItem(item: TrainingImportInput, index: number): Promise<DomainError[]> {
+async function formatErrors(item: TrainingImportInput, index: number): Promise<DomainError[]> {
   const missing = (fields: readonly string[], value: object, at: (string | number)[]) =>
     fields
       .filter(field => (value as Record<string, unknown>)[field] == null)
@@ -77,11 +95,12 @@ export async function checkItem(item: TrainingImportInput, index: number): Promi
     ...missing(REQUIRED_TRAINING_FIELDS, item, []),
     ...(item.sessions ?? []).flatMap((session, position) => missing(REQUIRED_SESSION_FIELDS, session, ['sessions', position])),
   ];
-  if (errors.length > 0) return errors;
-  // validateInput throws every failing field at once.
-  await validateInput(item, path(index)).catch(error => errors.push(...failuresOf(error)));
+  // validateInput throws every failing field at once; a field already said missing is not said again.
+  const missingFields = new Set(errors.map(error => String(error.field)));
+  await validateInput(item, path(index)).catch(error => errors.push(...failuresOf(error).filter(failure => !missingFields.has(String(failure.field)))));
   const seen = new Set<string>();
   (item.sessions ?? []).forEach((session, position) => {
+    if (refusedAt(errors, path(index, 'sessions', position, 'externalRef'))) return;
     const ref = session.externalRef.trim();
     if (seen.has(ref)) errors.push(new DomainError('VALIDATION', `Deux sessions portent la référence « ${ref} ».`, path(index, 'sessions', position, 'externalRef')));
     seen.add(ref);
@@ -89,17 +108,33 @@ export async function checkItem(item: TrainingImportInput, index: number): Promi
   return errors;
 }
 
-/** The whole sheet an item describes, as columns: absent optional fields are their defaults. */
-export function sheetOfItem(item: TrainingImportInput, index: number, references: References): { sheet: SheetValues | null; errors: DomainError[] } {
+type ReferenceIds = Pick<SheetValues, 'audiencePartnerIds' | 'licenceId' | 'collectionId' | 'coFunderIds'>;
+
+/** The ids of the reference data the item names, each one unknown an error at its field; fields already refused are not looked up. */
+function referenceIdsOf(item: TrainingImportInput, index: number, references: References, refused: DomainError[]): { ids: ReferenceIds; errors: DomainError[] } {
   const errors: DomainError[] = [];
-  const idOf = (table: Map<string, string>, key: string, what: string, field: (string | number)[]) => {
-    const id = table.get(key);
+  const lookedUp = (value: unknown, field: (string | number)[]) => value != null && !refusedAt(refused, path(index, ...field));
+  const idOf = (table: Map<string, string>, key: string | null | undefined, what: string, field: (string | number)[]) => {
+    if (!lookedUp(key, field)) return '';
+    const id = table.get(key!);
     if (!id) errors.push(new DomainError('NOT_FOUND', `${what} inconnu(e) : ${key}.`, path(index, ...field)));
     return id ?? '';
   };
-  const partnerIds = (slugs: string[], field: (string | number)[]) => slugs.map(slug => idOf(references.partners, slug, 'Partenaire', field));
+  const partnerIds = (slugs: string[] | null | undefined, field: (string | number)[]) =>
+    lookedUp(slugs, field) ? trimmed(slugs).map(slug => idOf(references.partners, slug, 'Partenaire', field)) : [];
+  const ids: ReferenceIds = {
+    audiencePartnerIds: partnerIds(item.audienceRule?.partners, ['audienceRule', 'partners']),
+    licenceId: idOf(references.licences, item.licence, 'Licence', ['licence']),
+    collectionId: idOf(references.collections, item.collection, 'Collection', ['collection']),
+    coFunderIds: partnerIds(item.coFunders, ['coFunders']),
+  };
+  return { ids, errors };
+}
+
+/** The whole sheet an item describes, as columns: absent optional fields are their defaults. */
+function sheetOfItem(item: TrainingImportInput, ids: ReferenceIds): SheetValues {
   const rule = item.audienceRule;
-  const sheet: SheetValues = {
+  return {
     externalRef: item.externalRef.trim(),
     title: item.title.trim(),
     summary: item.summary.trim(),
@@ -107,7 +142,7 @@ export function sheetOfItem(item: TrainingImportInput, index: number, references
     content: item.content?.trim() || null,
     prerequisites: item.prerequisites?.trim() || null,
     audience: item.audience?.trim() || null,
-    audiencePartnerIds: partnerIds(trimmed(rule?.partners), ['audienceRule', 'partners']),
+    audiencePartnerIds: ids.audiencePartnerIds,
     audienceCategories: [...new Set(rule?.categories ?? [])],
     // Compared with agents' functions, which profiles keep lower-cased.
     audienceFunctions: trimmed(rule?.functions).map(entry => entry.toLowerCase()),
@@ -116,11 +151,27 @@ export function sheetOfItem(item: TrainingImportInput, index: number, references
     durationMinutes: item.durationMinutes ?? null,
     certifying: item.certifying ?? false,
     keywords: trimmed(item.keywords),
-    licenceId: idOf(references.licences, item.licence, 'Licence', ['licence']),
-    collectionId: idOf(references.collections, item.collection, 'Collection', ['collection']),
-    coFunderIds: partnerIds(trimmed(item.coFunders), ['coFunders']),
+    licenceId: ids.licenceId,
+    collectionId: ids.collectionId,
+    coFunderIds: ids.coFunderIds,
   };
-  return { sheet: errors.length > 0 ? null : sheet, errors };
+}
+
+/**
+ * Every rule an item can be held to on its own (format, then the reference data it names), each
+ * check running on whatever the earlier ones did not refuse, so that one report names every
+ * field at fault.
+ */
+export async function checkItem(item: TrainingImportInput, index: number, references: References): Promise<CheckedItem> {
+  const format = await formatErrors(item, index);
+  const { ids, errors: unknown } = referenceIdsOf(item, index, references, format);
+  const errors = [...format, ...unknown];
+  const sheetRefused = errors.some(error => !within(error, path(index, 'sessions')));
+  return {
+    errors,
+    externalRef: refusedAt(errors, path(index, 'externalRef')) ? null : item.externalRef.trim(),
+    sheet: sheetRefused ? null : sheetOfItem(item, ids),
+  };
 }
 
 const sameSheet = (a: SheetValues, b: SheetValues) => SHEET_FIELDS.every(field => JSON.stringify(a[field]) === JSON.stringify(b[field]));
@@ -169,21 +220,44 @@ const FROZEN: Partial<Record<TrainingStatus, string>> = {
   [TrainingStatus.REJECTED]: 'Formation refusée : elle ne change plus.',
 };
 
-/** What to do with one valid item, given what the partner holds under its reference. */
-export function planItem(item: TrainingImportInput, index: number, sheet: SheetValues, held: Held): ItemPlan {
-  const training = held.trainings.get(sheet.externalRef!) ?? null;
-  const plan: ItemPlan = { index, externalRef: sheet.externalRef!, status: ImportStatus.UNCHANGED, errors: [], training, sheet, slug: item.slug ?? null, sheetAction: null, revision: null, sessions: [] };
+/** Trainings the import edits in place, slug included: a published one gets a revision, the others are frozen. */
+const EDITED_IN_PLACE = [TrainingStatus.DRAFT, TrainingStatus.CHANGES_REQUESTED];
+
+/**
+ * What to do with one item, given what the partner holds under its reference. An item already at
+ * fault is still weighed as far as it can be (its slug, its sheet if whole, each session whose own
+ * fields passed), so that it fails with every error at once.
+ */
+export function planItem(item: TrainingImportInput, index: number, checked: CheckedItem, held: Held): ItemPlan {
+  const { externalRef, sheet } = checked;
+  const training = externalRef === null ? null : (held.trainings.get(externalRef) ?? null);
+  const plan: ItemPlan = {
+    index,
+    externalRef: externalRef ?? String(item.externalRef ?? '').trim(),
+    status: ImportStatus.UNCHANGED,
+    errors: [...checked.errors],
+    training,
+    sheet,
+    // Weighed only for a known training, and once known to be a slug.
+    slug: externalRef === null || refusedAt(checked.errors, path(index, 'slug')) ? null : (item.slug ?? null),
+    sheetAction: null,
+    revision: null,
+    sessions: [],
+  };
+  // Without its reference the training is unknown: nothing the item says can be weighed against what the partner holds.
+  if (externalRef === null) return failed(plan);
   const refuse = (error: unknown) => plan.errors.push(...failuresOf(error));
   if (!training) plan.sheetAction = 'create';
   else {
     const revision = held.revisions.get(training.id) ?? null;
-    const sheetChanges = !sameSheet(sheetOf(training), sheet) && !(revision && sameSheet(sheetOf(revision), sheet));
+    // Without the whole sheet (a field of it refused), whether it changes is unknown: only the slug is weighed.
+    const sheetChanges = sheet !== null && !sameSheet(sheetOf(training), sheet) && !(revision && sameSheet(sheetOf(revision), sheet));
     const slugChanges = plan.slug !== null && plan.slug !== training.slug;
-    if (training.status === TrainingStatus.DRAFT || training.status === TrainingStatus.CHANGES_REQUESTED) {
+    if (EDITED_IN_PLACE.includes(training.status)) {
       if (sheetChanges || slugChanges) plan.sheetAction = 'edit';
     } else if (training.status === TrainingStatus.PUBLISHED) {
       // The partner's sheet is back to the live one while a different revision waits: that revision must not go live.
-      const staleRevision = revision !== null && !sameSheet(sheetOf(revision), sheet);
+      const staleRevision = sheet !== null && revision !== null && !sameSheet(sheetOf(revision), sheet);
       if (slugChanges) refuse(new DomainError('VALIDATION', 'Le slug d’une formation publiée ne change plus : ses liens doivent rester valables.', path(index, 'slug')));
       else if ((sheetChanges || staleRevision) && revision?.status === TrainingStatus.SUBMITTED) {
         refuse(new DomainError('INVALID_TRANSITION', 'La révision en attente est en cours d’examen par les comités : attendez leur décision pour la modifier.', path(index)));
@@ -192,10 +266,12 @@ export function planItem(item: TrainingImportInput, index: number, sheet: SheetV
   }
   const heldSessions = training ? held.sessions.get(training.id) : undefined;
   (item.sessions ?? []).forEach((input, position) => {
+    const at = path(index, 'sessions', position);
+    if (refusedAt(checked.errors, at)) return;
     try {
-      const row = planSession(input, heldSessions?.get(input.externalRef.trim()), path(index, 'sessions', position));
+      const row = planSession(input, heldSessions?.get(input.externalRef.trim()), at);
       if (row && training && (training.status === TrainingStatus.ARCHIVED || training.status === TrainingStatus.REJECTED)) {
-        throw new DomainError('INVALID_TRANSITION', FROZEN[training.status]!, path(index, 'sessions', position));
+        throw new DomainError('INVALID_TRANSITION', FROZEN[training.status]!, at);
       }
       if (row) plan.sessions.push(row);
     } catch (error) {
@@ -206,6 +282,15 @@ export function planItem(item: TrainingImportInput, index: number, sheet: SheetV
   if (plan.sheetAction === 'create') plan.status = ImportStatus.CREATED;
   else if (plan.sheetAction || plan.sessions.length > 0) plan.status = ImportStatus.UPDATED;
   return plan;
+}
+
+/**
+ * Whether the slug the item asks for would be written, were the item right: a new training's, or
+ * the change of one edited in place. A failed item's is checked too, so that it reports it now.
+ */
+export function writesSlug(plan: ItemPlan): boolean {
+  if (plan.slug === null || plan.slug === plan.training?.slug) return false;
+  return plan.training === null || EDITED_IN_PLACE.includes(plan.training.status);
 }
 
 /** An item refused: nothing of it is written. */

@@ -10,7 +10,7 @@ import type { Context } from '../context';
 import { DomainError, UserError } from '../graphql/errors';
 import { toGlobalId } from '../graphql/global-id';
 import { OPEN_REVISION_STATUSES, TrainingRevision } from '../review/training-revision.entity';
-import { checkItem, failed, planItem, sheetOfItem, type Held, type ItemPlan, type References } from './import-plan';
+import { checkItem, failed, planItem, writesSlug, type Held, type ItemPlan, type References } from './import-plan';
 import { ImportErrorPolicy, MAX_IMPORT_ITEMS, type TrainingImportInput } from './import.inputs';
 import { ImportStatus, type ImportReport } from './import.types';
 import { takenIdentifiers } from './import-writes';
@@ -75,13 +75,12 @@ async function readHeld(manager: EntityManager, partnerId: string, refs: string[
 
 /**
  * Slugs for the new trainings (as createTraining gives them: from the title, `-2`, `-3`… when
- * taken; a slug asked for must be free) and for drafts whose slug changes, under the identifiers
- * lock that createTraining takes too; a reference another training took meanwhile fails its item.
+ * taken; a slug asked for must be free, a failed item's too, though not kept for it) and for drafts
+ * whose slug changes, under the identifiers lock that createTraining takes too; a reference another
+ * training took meanwhile fails its item.
  */
 async function allocateSlugs(manager: EntityManager, partnerId: string, plans: ItemPlan[], lock: boolean): Promise<void> {
-  const naming = plans.filter(
-    plan => plan.sheetAction === 'create' || (plan.sheetAction === 'edit' && plan.slug !== null && plan.slug !== plan.training!.slug),
-  );
+  const naming = plans.filter(plan => plan.sheetAction === 'create' || writesSlug(plan));
   if (naming.length === 0) return;
   if (lock) await lockTrainingIdentifiers(manager);
   const wanted = naming.map(plan => plan.slug ?? (slugify(plan.sheet!.title) || 'formation'));
@@ -95,7 +94,8 @@ async function allocateSlugs(manager: EntityManager, partnerId: string, plans: I
     }
     if (plan.slug !== null) {
       if (taken.slugs.has(plan.slug)) failed(plan, new DomainError('VALIDATION', `Le slug « ${plan.slug} » est déjà pris.`, [...at, 'slug']));
-      else taken.slugs.add(plan.slug);
+      // A failed item is not written: its slug stays free for the items after it.
+      else if (plan.status !== ImportStatus.FAILED) taken.slugs.add(plan.slug);
       return;
     }
     const base = wanted[position];
@@ -125,30 +125,20 @@ export async function importTrainings(ctx: Context, args: ImportArgs): Promise<O
   const dryRun = args.dryRun ?? false;
   const policy = args.errorPolicy ?? ImportErrorPolicy.REJECT_EVERYTHING;
 
-  const checked = await Promise.all(
-    args.items.map(async (item, index) => {
-      const errors = await checkItem(item, index);
-      return errors.length > 0 ? { errors, sheet: null } : sheetOfItem(item, index, references);
-    }),
-  );
+  const checked = await Promise.all(args.items.map((item, index) => checkItem(item, index, references)));
+  // Two items with one reference: the later ones fail, whatever else is wrong with either.
   const firstIndex = new Map<string, number>();
-  checked.forEach(({ sheet }, index) => {
-    if (sheet && !firstIndex.has(sheet.externalRef!)) firstIndex.set(sheet.externalRef!, index);
+  checked.forEach(({ externalRef, errors }, index) => {
+    if (externalRef === null) return;
+    const first = firstIndex.get(externalRef);
+    if (first === undefined) firstIndex.set(externalRef, index);
+    else errors.push(new DomainError('VALIDATION', `La référence « ${externalRef} » figure déjà plus haut dans l’import (n° ${first}).`, ['items', String(index), 'externalRef']));
   });
 
   return ctx.db.transaction(async manager => {
     if (!dryRun) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mentor:import:' || $1))`, [partnerId]);
     const held = await readHeld(manager, partnerId, [...firstIndex.keys()], !dryRun);
-    const plans = args.items.map((item, index): ItemPlan => {
-      const { sheet, errors } = checked[index];
-      const externalRef = sheet?.externalRef ?? item.externalRef?.trim() ?? '';
-      const refused = { index, externalRef, status: ImportStatus.FAILED, errors, training: null, sheet: null, slug: null, sheetAction: null, revision: null, sessions: [] };
-      if (!sheet) return refused;
-      if (firstIndex.get(externalRef) !== index) {
-        return failed(refused, new DomainError('VALIDATION', `La référence « ${externalRef} » figure déjà plus haut dans l’import (n° ${firstIndex.get(externalRef)}).`, ['items', String(index), 'externalRef']));
-      }
-      return planItem(item, index, sheet, held);
-    });
+    const plans = args.items.map((item, index) => planItem(item, index, checked[index], held));
     await allocateSlugs(manager, partnerId, plans, !dryRun);
 
     const rejected = policy === ImportErrorPolicy.REJECT_EVERYTHING && plans.some(plan => plan.status === ImportStatus.FAILED);

@@ -178,11 +178,12 @@ describe('failures', () => {
     const everything = await importAs(team.editor.token, [good, bad]);
     expect(everything).toMatchObject({ applied: false, created: 1, failed: 1 });
     expect(statuses(everything)).toEqual(['CREATED', 'FAILED']);
-    expect(everything.items[1].errors.map(error => [error.code, error.field])).toEqual(
-      expect.arrayContaining([
-        ['VALIDATION', ['items', '1', 'title']],
-      ]),
-    );
+    // Its format, its references and its sessions' rules, all in one report.
+    expect(everything.items[1].errors.map(error => [error.code, error.field])).toEqual([
+      ['VALIDATION', ['items', '1', 'title']],
+      ['NOT_FOUND', ['items', '1', 'licence']],
+      ['VALIDATION', ['items', '1', 'sessions', '0', 'endsAt']],
+    ]);
     expect(await trainingsWithRefs([good.externalRef, bad.externalRef])).toBe(0);
 
     const fixedTitle = { ...bad, title: 'Un titre correct' };
@@ -190,6 +191,7 @@ describe('failures', () => {
     expect(stillBad).toMatchObject({ applied: true, created: 1, failed: 1 });
     expect(stillBad.items[1].errors.map(error => [error.code, error.field])).toEqual([
       ['NOT_FOUND', ['items', '1', 'licence']],
+      ['VALIDATION', ['items', '1', 'sessions', '0', 'endsAt']],
     ]);
     expect(await trainingsWithRefs([good.externalRef, bad.externalRef])).toBe(1);
   });
@@ -210,9 +212,34 @@ describe('failures', () => {
       ['items', '0', 'sessions', '0', 'capacity'],
       ['items', '0', 'sessions', '1', 'enrolmentOpensAt'],
     ]);
-    expect(report.items[1].errors.map(error => error.field)).toEqual([['items', '1', 'sessions', '1', 'externalRef']]);
+    expect(report.items[1].errors.map(error => error.field)).toEqual([
+      ['items', '1', 'sessions', '1', 'externalRef'],
+      ['items', '1', 'sessions', '0', 'startsAt'],
+    ]);
     const started = await importAs(team.editor.token, [item({ sessions: [{ externalRef: 'A', startsAt: day(-1), endsAt: day(1) }] })]);
     expect(started.items[0].errors.map(error => error.field)).toEqual([['items', '0', 'sessions', '0', 'startsAt']]);
+  });
+
+  it('weighs an item at fault against what the partner holds too: its sessions, its slug', async () => {
+    const held = item();
+    const [{ training }] = (await importAs(team.editor.token, [held])).items;
+    await api.sql(`UPDATE training_session SET seats_taken = 5 WHERE external_ref = 'S1' AND training_id = (SELECT id FROM training WHERE external_ref = $1)`, [held.externalRef]);
+    const [S1, S2] = held.sessions;
+    const report = await importAs(team.editor.token, [
+      { ...held, title: 'x', licence: 'inconnue', sessions: [{ ...S1, capacity: 4 }, { ...S2, endsAt: S2.startsAt }] },
+      item({ summary: ' ', slug: training!.slug }),
+    ]);
+    expect(report.items.map(entry => [entry.status, entry.training])).toEqual([['FAILED', null], ['FAILED', null]]);
+    expect(report.items[0].errors.map(error => [error.code, error.field])).toEqual([
+      ['VALIDATION', ['items', '0', 'title']],
+      ['NOT_FOUND', ['items', '0', 'licence']],
+      ['VALIDATION', ['items', '0', 'sessions', '0', 'capacity']],
+      ['VALIDATION', ['items', '0', 'sessions', '1', 'endsAt']],
+    ]);
+    expect(report.items[1].errors.map(error => [error.code, error.field])).toEqual([
+      ['VALIDATION', ['items', '1', 'summary']],
+      ['VALIDATION', ['items', '1', 'slug']],
+    ]);
   });
 
   it('refuses two items with one reference, and more than 500 items', async () => {
@@ -220,6 +247,10 @@ describe('failures', () => {
     const report = await importAs(team.editor.token, [twice, { ...twice, title: 'Autre' }], { errorPolicy: 'REJECT_FAILED_ITEMS' });
     expect(statuses(report)).toEqual(['CREATED', 'FAILED']);
     expect(report.items[1].errors[0].field).toEqual(['items', '1', 'externalRef']);
+    // An item at fault still holds its reference: the same one further down is not taken for the one meant.
+    const meant = item();
+    const ambiguous = await importAs(team.editor.token, [{ ...meant, title: 'x' }, meant], { errorPolicy: 'REJECT_FAILED_ITEMS' });
+    expect(ambiguous.items.map(entry => entry.errors.map(error => error.field))).toEqual([[['items', '0', 'title']], [['items', '1', 'externalRef']]]);
 
     const many = Array.from({ length: 501 }, () => item({ sessions: [] }));
     const tooMany = await importAs(team.editor.token, many);
@@ -245,15 +276,108 @@ describe('concurrency and cost', () => {
     expect(await countRows(`SELECT count(*) AS n FROM training_session s JOIN training t ON t.id = s.training_id WHERE t.external_ref = ANY($1)`, [items.map(entry => entry.externalRef)])).toBe(40);
   });
 
-  it('sends as many SQL statements for 100 items as for 10', async () => {
+  /** The statements of an import whose items all end as `status`. */
+  async function statementsOf(items: object[], status: string): Promise<number> {
+    const { body, statements } = await send(team.editor.token, items);
+    expect(body.data?.importTrainings.items.map(entry => entry.status)).toEqual(items.map(() => status));
+    expect(Number.isInteger(statements)).toBe(true);
+    return statements;
+  }
+
+  it('sends as many SQL statements for 100 items as for 10, new, unchanged or updated', async () => {
     const withThreeSessions = () => item({ sessions: [1, 2, 3].map(n => ({ externalRef: `S${n}`, startsAt: day(10 * n), endsAt: day(10 * n + 0.3), capacity: 10 })) });
     await send(team.editor.token, [withThreeSessions()]); // the caller's grants and the process's caches warmed alike
-    const ten = await send(team.editor.token, Array.from({ length: 10 }, withThreeSessions));
-    const hundred = await send(team.editor.token, Array.from({ length: 100 }, withThreeSessions));
-    expect(ten.body.data?.importTrainings.created).toBe(10);
-    expect(hundred.body.data?.importTrainings.created).toBe(100);
-    expect(Number.isInteger(ten.statements)).toBe(true);
-    expect(hundred.statements).toBe(ten.statements);
+    const ten = Array.from({ length: 10 }, withThreeSessions);
+    const hundred = Array.from({ length: 100 }, withThreeSessions);
+    const created = await statementsOf(ten, 'CREATED');
+    expect(await statementsOf(hundred, 'CREATED')).toBe(created);
+    const unchanged = await statementsOf(ten, 'UNCHANGED');
+    expect(await statementsOf(hundred, 'UNCHANGED')).toBe(unchanged);
+    // Under review, their sheets wait for the committees but their sessions change: one more seat, one session more.
+    const rescheduled = (entry: Record<string, any>) => ({
+      ...entry,
+      sessions: [{ ...entry.sessions[0], capacity: 11 }, ...entry.sessions.slice(1), { externalRef: 'S4', startsAt: day(40), endsAt: day(40.3) }],
+    });
+    const updated = await statementsOf(ten.map(rescheduled), 'UPDATED');
+    expect(await statementsOf(hundred.map(rescheduled), 'UPDATED')).toBe(updated);
+  });
+
+  describe('sessions with agents', () => {
+    const ENROL = `mutation($sessionId: ID!) { enrol(sessionId: $sessionId) { enrolment { status } userErrors { code } } }`;
+    const sessionGlobalId = (id: string) => Buffer.from(`TrainingSession:${id}`).toString('base64url');
+
+    async function enrol(agent: Person, sessionId: string, status: string) {
+      const { enrol } = await api.data<{ enrol: { enrolment: { status: string } | null; userErrors: UserErrorView[] } }>(ENROL, { sessionId: sessionGlobalId(sessionId) }, bearer(agent.token));
+      expect(enrol).toEqual({ enrolment: { status }, userErrors: [] });
+    }
+
+    /**
+     * `count` published trainings, each with a session holding an agent (S1) and a session of one
+     * seat, taken, with an agent waiting (S2): the same three agents in each.
+     */
+    async function publishedWithAgents(count: number) {
+      const items = Array.from({ length: count }, () =>
+        item({
+          sessions: [
+            { externalRef: 'S1', startsAt: day(30), endsAt: day(30.3), capacity: 12, location: 'Paris' },
+            { externalRef: 'S2', startsAt: day(60), endsAt: day(60.3), capacity: 1 },
+          ],
+        }),
+      );
+      for (const { training } of (await importAs(team.editor.token, items)).items) {
+        await review(api, team.editorial.token, training!.id, 'EDITORIAL', 'APPROVE');
+        expect((await review(api, team.technical.token, training!.id, 'TECHNICAL', 'APPROVE')).training?.status).toBe('PUBLISHED');
+      }
+      const [seated, confirmed, waiting] = await agents(api, 3);
+      const sessions = await api.sql<{ id: string; ref: string }>(
+        `SELECT s.id, s.external_ref AS ref FROM training_session s JOIN training t ON t.id = s.training_id WHERE t.external_ref = ANY($1)`,
+        [items.map(entry => entry.externalRef)],
+      );
+      for (const session of sessions) {
+        if (session.ref === 'S1') await enrol(seated, session.id, 'CONFIRMED');
+        else {
+          await enrol(confirmed, session.id, 'CONFIRMED');
+          await enrol(waiting, session.id, 'WAITLISTED');
+        }
+      }
+      // S1 a day later, S2 one seat more.
+      const changed = items.map(entry => {
+        const [S1, S2] = entry.sessions;
+        return { ...entry, sessions: [{ ...S1, startsAt: day(31), endsAt: day(31.3) }, { ...S2, capacity: 2 }] };
+      });
+      const emails = await api.sql<{ email: string }>(`SELECT email FROM user_account WHERE id = ANY($1) ORDER BY array_position($1, id)`, [
+        [seated, confirmed, waiting].map(agent => localId(agent.id)),
+      ]);
+      return { changed, titles: items.map(entry => entry.title as string), emails: emails.map(row => row.email) };
+    }
+
+    it('promotes and tells agents in as many SQL statements for 6 sessions of each kind as for 2', async () => {
+      const two = await publishedWithAgents(2);
+      const six = await publishedWithAgents(6);
+      const twoStatements = await statementsOf(two.changed, 'UPDATED');
+      const outboxBefore = await countRows(`SELECT coalesce(max(id), 0) AS n FROM outbox_message`, []);
+      expect(await statementsOf(six.changed, 'UPDATED')).toBe(twoStatements);
+
+      // The agent already seated in S2 hears nothing; the one waiting has the seat added.
+      const [seated, , waiting] = six.emails;
+      const mails = await api.sql<{ to: string; subject: string }>(
+        `SELECT payload->>'to' AS to, payload->>'subject' AS subject FROM outbox_message WHERE channel = 'mail' AND id > $1`,
+        [outboxBefore],
+      );
+      const sorted = (list: { to: string; subject: string }[]) => list.map(mail => `${mail.to} ${mail.subject}`).sort();
+      expect(sorted(mails)).toEqual(
+        sorted([
+          ...six.titles.map(title => ({ to: seated, subject: `Session modifiée : ${title}` })),
+          ...six.titles.map(title => ({ to: waiting, subject: `Une place s’est libérée : ${title}` })),
+        ]),
+      );
+      const statusesOf = (email: string) =>
+        api.sql<{ status: string; n: string }>(
+          `SELECT e.status, count(*) AS n FROM enrolment e JOIN user_account u ON u.id = e.user_id WHERE u.email = $1 GROUP BY e.status`,
+          [email],
+        );
+      expect(await statusesOf(waiting)).toEqual([{ status: 'CONFIRMED', n: '6' }]);
+    });
   });
 });
 
