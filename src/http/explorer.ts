@@ -112,6 +112,7 @@ export async function createExplorer(log: Logger, options: ExplorerOptions = {})
     assetRoute: {
       method: 'GET',
       path: new RegExp(`^${EXPLORER_PREFIX}([\\w.-]+)$`),
+      points: 0,
       async handle({ req, res, params: [name] }) {
         const file = (await ready()).files.get(name);
         if (!file) throw new HttpError(404, 'No such explorer file');

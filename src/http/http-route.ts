@@ -30,4 +30,9 @@ export interface HttpRoute {
    * routes' clients get `100 Continue` at once.
    */
   decidesContinue?: boolean;
+  /**
+   * What a request costs from its caller's rate budget (the one GraphQL requests spend: user, API
+   * client or address); 1 unless said; 0 for what is not the API's to limit (metrics, static assets).
+   */
+  points?: number;
 }

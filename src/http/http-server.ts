@@ -1,53 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import type { AuthBudgetStore } from '../accounts/auth-budget-store';
-import { createContext, type AttestationIssuer, type Context, type RequestTrace } from '../context';
-import { migrationsApplied } from '../db/migrate';
-import type { ReplicaSet } from '../db/replica-reads';
-import { countStatements } from '../db/statement-counter';
-import { LIMITS } from '../graphql/limits';
+import type { RequestTrace } from '../context';
 import { DATABASE_UNAVAILABLE, databaseUnavailable } from '../graphql/errors';
-import { HttpError, readJsonBody } from './request-body';
+import { contextOf, handleGraphQL } from './graphql-endpoint';
+import type { HttpServerDeps } from './http-server-deps';
 import { clientAddressOf } from './client-address';
-import { versionOfKey, type CachedResponse, type ResponseCache } from './response-cache';
+import { HttpError } from './request-body';
 import { viewerOf } from './request-viewer';
-import { CACHE_HIT_POINTS, type RateLimiter, type RequestBudget } from './rate-limit';
-import type { HttpRoute } from './http-route';
-import { wantsExplorer, type Explorer } from './explorer';
-import { routeLabel, routePattern, type ApiMetrics } from './metrics';
-
-export interface HttpServerDeps {
-  apollo: ApolloServer<Context>;
-  db: DataSource;
-  /** DATABASE_REPLICA_URLS: the public catalogue's reads during query operations go there. */
-  replicas?: ReplicaSet | null;
-  log: Logger;
-  jwtSecret: string;
-  attestationIssuer: AttestationIssuer;
-  /** Reports SQL statements per request in `x-sql-statements` (development and tests; the benchmark reads it). */
-  exposeStatementCount: boolean;
-  /** Answers to anonymous catalogue reads; none: every request is executed. */
-  responseCache: ResponseCache | null;
-  /** Secret-checking operations per client address and minute, and how many proxies to trust for that address. */
-  authRateLimitPerMinute: number;
-  trustProxy: number;
-  /** Where that budget is counted: Redis or PostgreSQL, shared by every process either way. */
-  authBudgetStore: AuthBudgetStore;
-  /** The points budgets of GraphQL requests (per user, API client, address), shared by every process. */
-  rateLimiter: RateLimiter;
-  outbox: Context['outbox'];
-  appUrl: string;
-  /** The domains' plain-HTTP endpoints (exports, files). */
-  routes: readonly HttpRoute[];
-  /** This process's metrics (`GET /metrics`): told of every finished request. */
-  metrics?: Pick<ApiMetrics, 'requestFinished'> | null;
-  /** GraphiQL, when it is served (GRAPHIQL): a browser's `GET /graphql` answers its page. */
-  explorer?: Explorer | null;
-}
+import { readinessReport } from './readiness';
+import { wantsExplorer } from './explorer';
+import { routeLabel, routePattern } from './metrics';
 
 const KEEP_ALIVE_MS = 65_000;
 
@@ -66,127 +29,6 @@ function requestIdOf(req: IncomingMessage): string {
 
 /** Paths answered by this file itself, beside /graphql and the domains' routes. */
 const FIXED_PATHS = ['/healthz', '/readyz', '/.well-known/jwks.json'];
-
-/** The `extensions.code` of each error of a GraphQL answer's body. */
-function errorCodesOf(body: string): NonNullable<RequestTrace['errors']> {
-  try {
-    const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
-    return (errors ?? []).map(error => ({ kind: 'graphql', code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') }));
-  } catch {
-    return [];
-  }
-}
-
-async function readiness(db: DataSource): Promise<{ ready: boolean; reason?: string }> {
-  try {
-    await db.query('SELECT 1');
-    return (await migrationsApplied(db)) ? { ready: true } : { ready: false, reason: 'migrations pending' };
-  } catch {
-    return { ready: false, reason: 'database unreachable' };
-  }
-}
-
-/**
- * The primary decides readiness; replicas are reported beside it: with one down, reads that may lag
- * go to the primary, so the process still serves everything.
- */
-async function readinessReport(deps: HttpServerDeps): Promise<{ status: number; body: Record<string, unknown> }> {
-  const [{ ready, reason }, replicas] = await Promise.all([readiness(deps.db), deps.replicas?.status()]);
-  const body = ready ? { status: 'ready' } : { status: 'unavailable', reason };
-  return { status: ready ? 200 : 503, body: replicas ? { ...body, replicas } : body };
-}
-
-async function handleGraphQL(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {
-  const body = req.method === 'POST' ? await readJsonBody(req, LIMITS.maxBodyBytes) : undefined;
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const url = new URL(req.url ?? '/', 'http://localhost');
-
-  const budget = deps.rateLimiter.forRequest(clientAddressOf(req, deps.trustProxy));
-  const { response, statements, cacheKey } = await countStatements(async tally => {
-    const cacheKey = (await deps.responseCache?.keyOf(req, url.search, body)) ?? null;
-    const cached = cacheKey === null ? undefined : await deps.responseCache!.get(cacheKey);
-    if (cacheKey !== null) trace.cache = cached ? 'hit' : 'miss';
-    if (cached?.operation) trace.operation = cached.operation;
-    return { response: cached ? await fromCacheWithin(budget, cached) : await execute(cacheKey), statements: tally, cacheKey: cached ? null : cacheKey };
-  });
-  await budget.settle();
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  // After Apollo's headers, and never in what the response cache keeps: they are this caller's.
-  for (const [key, value] of budget.headers()) res.setHeader(key, value);
-  if (cacheKey !== null) res.setHeader('x-cache', 'miss');
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    if (deps.exposeStatementCount) {
-      res.setHeader('x-sql-statements', String(statements.count));
-      res.setHeader('x-sql-statements-rate-limit', String(budget.statements));
-    }
-    trace.sqlStatements = statements.count;
-    // Refused before any plugin ran (a bad token, CSRF): the codes are in the body only, which is short then.
-    if (res.statusCode >= 400 && !trace.errors?.length) trace.errors = errorCodesOf(response.body.string);
-    res.end(response.body.string);
-    if (cacheKey !== null) await deps.responseCache!.offer(cacheKey, res.statusCode, Object.fromEntries(response.headers), response.body.string, trace.operation);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
-
-  function execute(cacheKey: string | null) {
-    // An answer to be cached under a version must not come from a replica behind it (see LaggingReads).
-    const minCatalogueVersion = cacheKey === null ? null : versionOfKey(cacheKey);
-    return deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
-      context: async () => contextOf(req, deps, trace, minCatalogueVersion, budget),
-    });
-  }
-}
-
-/** The request's context: who asks (from the bearer token), loaders, and what services need. */
-function contextOf(req: IncomingMessage, deps: HttpServerDeps, trace: RequestTrace, minCatalogueVersion: bigint | null = null, rateBudget?: RequestBudget): Context {
-  const { requestId } = trace;
-  const viewer = viewerOf(req, deps.jwtSecret);
-  rateBudget?.identify(viewer);
-  return createContext({
-    replicas: deps.replicas,
-    minCatalogueVersion,
-    requestId,
-    trace,
-    log: deps.log.child({ requestId }),
-    db: deps.db,
-    viewer,
-    jwtSecret: deps.jwtSecret,
-    attestationIssuer: deps.attestationIssuer,
-    onCatalogueCommit: () => deps.responseCache?.committed(),
-    outbox: deps.outbox,
-    appUrl: deps.appUrl,
-    authBudget: { address: clientAddressOf(req, deps.trustProxy), perMinute: deps.authRateLimitPerMinute, store: deps.authBudgetStore },
-    rateBudget,
-  });
-}
-
-/** A cached answer costs its caller `CACHE_HIT_POINTS`; past the budget, the refusal instead. */
-async function fromCacheWithin(budget: RequestBudget, cached: CachedResponse): Promise<HTTPGraphQLResponse> {
-  try {
-    await budget.spend(CACHE_HIT_POINTS);
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    const { http, ...extensions } = error.extensions as { http?: { status?: number } };
-    const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8']]);
-    return { status: http?.status ?? 429, headers, body: { kind: 'complete', string: JSON.stringify({ errors: [{ message: error.message, extensions }] }) } };
-  }
-  return fromCache(cached);
-}
-
-/** A cached answer in the shape Apollo gives its own, marked as a hit. */
-function fromCache(cached: CachedResponse): HTTPGraphQLResponse {
-  const headers = new HeaderMap(Object.entries(cached.headers));
-  headers.set('x-cache', 'hit');
-  // How old the answer is (RFC 9111 §5.1): a CDN or a browser counts its max-age from computation, not from this hit.
-  headers.set('age', String(Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000))));
-  return { status: 200, headers, body: { kind: 'complete', string: cached.body } };
-}
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, trace: RequestTrace) {
   const path = (req.url ?? '/').split('?')[0];
@@ -221,6 +63,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
       trace.operation = routeLabel(req.method, routePattern(candidate.path));
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
+        await spendRoutePoints(req, res, deps, candidate.points ?? 1);
         return await candidate.handle({ req, res, url, params: match.slice(1), context: () => contextOf(req, deps, trace) });
       } catch (error) {
         return refuseRoute(res, error, trace);
@@ -228,6 +71,26 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpServer
     }
   }
   sendJson(res, 404, { error: 'Not found', routes: ['/graphql', '/healthz', '/readyz', '/.well-known/jwks.json', ...deps.routes.map(known => `${known.method} ${known.path.source}`)] });
+}
+
+/**
+ * A route's request spends its points from its caller's budget before it runs, as a GraphQL
+ * request does, and says so in the same headers; past the budget, TOO_MANY_REQUESTS (429). A token
+ * that does not verify leaves the address to pay: the route refuses the token itself if it reads it.
+ */
+async function spendRoutePoints(req: IncomingMessage, res: ServerResponse, deps: HttpServerDeps, points: number): Promise<void> {
+  if (points === 0) return;
+  const budget = deps.rateLimiter.forRequest(clientAddressOf(req, deps.trustProxy));
+  try {
+    budget.identify(viewerOf(req, deps.jwtSecret));
+  } catch {
+    // the address pays
+  }
+  try {
+    await budget.spend(points);
+  } finally {
+    for (const [key, value] of budget.headers()) res.setHeader(key, value);
+  }
 }
 
 /**

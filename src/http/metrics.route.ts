@@ -14,6 +14,7 @@ export function metricsRoute(metrics: ApiMetrics, token: string | null): HttpRou
   return {
     method: 'GET',
     path: /^\/metrics$/,
+    points: 0,
     async handle({ req, res }) {
       if (expected !== null) {
         const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';

@@ -58,6 +58,8 @@ async function write(res: ServerResponse, chunk: string): Promise<boolean> {
 export const hrRecordsCsvRoute: HttpRoute = {
   method: 'GET',
   path: /^\/hr\/records\.csv$/,
+  // A night's export may read 100,000 records: it costs what a large GraphQL page does.
+  points: 10,
   async handle({ res, url, context }) {
     const ctx = context();
     const partner = await hrPartner(ctx, url.searchParams.get('partner') ?? '');

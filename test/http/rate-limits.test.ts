@@ -250,6 +250,28 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
     expect(await stored(addressKey(`${net}::1`))).toMatchObject({ spent: 2 });
   });
 
+  test('plain HTTP routes spend from the same budget (1 point unless they say), with the same headers; probes spend nothing', async () => {
+    const client = address();
+    const get = (path: string) => fetch(new URL(path, url), { headers: from(client) });
+    const pdf = await get('/attestations/INCONNU.pdf');
+    expect(pdf.status).toBe(404);
+    expect([pdf.headers.get('x-ratelimit-limit'), pdf.headers.get('x-ratelimit-used')]).toEqual([String(LIMITS.anonymous), '1']);
+    expect((await get('/healthz')).headers.get('x-ratelimit-used')).toBeNull();
+    expect((await get('/readyz')).headers.get('x-ratelimit-used')).toBeNull();
+    expect((await ask(url, CHEAP, from(client))).rate!.used).toBe(2);
+    // A night's CSV costs 10, even refused for want of a token.
+    const csv = await get('/hr/records.csv?partner=maa');
+    expect(csv.status).toBe(401);
+    expect(csv.headers.get('x-ratelimit-used')).toBe('12');
+
+    let answer = await get('/attestations/INCONNU.pdf');
+    while (answer.status === 404) answer = await get('/attestations/INCONNU.pdf');
+    expect(answer.status).toBe(429);
+    expect(await answer.json()).toEqual({ error: { code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^Limite de requêtes atteinte/) } });
+    expect(answer.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   // The response cache needs a PostgreSQL server (no notifications on PGlite).
   onSharedServer('with the response cache', () => {
     test('a cached answer costs 1 point, and its x-ratelimit headers are the caller’s own, not the cached ones', async () => {
