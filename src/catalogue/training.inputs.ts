@@ -144,13 +144,13 @@ export class TrainingUpdateInput {
   slug?: string | null;
 }
 
-@InputType({ description: 'A new training, created as a DRAFT.' })
-export class TrainingInput extends TrainingUpdateInput {
-  @Field({ description: 'Slug of the partner that publishes it; the caller must be one of its editors, or an admin.' })
-  @IsString()
-  @Length(1, 100, { message: 'Le partenaire est obligatoire.' })
-  partner: string;
-
+/**
+ * A whole sheet: the fields TrainingUpdateInput leaves optional that a new training cannot go
+ * without. A base for TrainingInput and TrainingImportInput; no operation takes it, so the schema
+ * does not show it.
+ */
+@InputType()
+export class WholeTrainingSheet extends TrainingUpdateInput {
   @Field(() => String, { description: 'Collection slug.' })
   declare collection: string;
 
@@ -168,6 +168,14 @@ export class TrainingInput extends TrainingUpdateInput {
 
   @Field(() => Modality)
   declare modality: Modality;
+}
+
+@InputType({ description: 'A new training, created as a DRAFT.' })
+export class TrainingInput extends WholeTrainingSheet {
+  @Field({ description: 'Slug of the partner that publishes it; the caller must be one of its editors, or an admin.' })
+  @IsString()
+  @Length(1, 100, { message: 'Le partenaire est obligatoire.' })
+  partner: string;
 }
 
 export enum TrainingOrder {

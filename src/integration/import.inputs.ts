@@ -1,8 +1,7 @@
 import { ArrayMaxSize, IsArray, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { SessionUpdateInput } from '../catalogue/session.inputs';
-import { TrainingUpdateInput } from '../catalogue/training.inputs';
-import { Modality } from '../catalogue/catalogue.enums';
+import { WholeTrainingSheet } from '../catalogue/training.inputs';
 
 const NOT_BLANK = /\S/;
 
@@ -44,27 +43,9 @@ export class ImportSessionInput extends SessionUpdateInput {
  * are the defaults (cleared), not "unchanged", so that the same item twice means the same sheet.
  */
 @InputType({ description: "A whole training sheet of the partner, keyed by its externalRef, with its sessions. Absent optional fields take their defaults." })
-export class TrainingImportInput extends TrainingUpdateInput {
+export class TrainingImportInput extends WholeTrainingSheet {
   @Field(() => String, { description: "The partner's reference: the import's key." })
   declare externalRef: string;
-
-  @Field(() => String, { description: 'Collection slug.' })
-  declare collection: string;
-
-  @Field(() => String, { description: 'Licence code, e.g. CC-BY-4.0.' })
-  declare licence: string;
-
-  @Field(() => String)
-  declare title: string;
-
-  @Field(() => String)
-  declare summary: string;
-
-  @Field(() => [String])
-  declare objectives: string[];
-
-  @Field(() => Modality)
-  declare modality: Modality;
 
   @Field(() => [ImportSessionInput], { nullable: true, description: 'Sessions created or updated (by externalRef); sessions not listed are left as they are.' })
   @IsOptional()
