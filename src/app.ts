@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -19,6 +20,7 @@ import { usePasswordHashing } from './auth/passwords';
 import { startUploadSweeper } from './files/file-upload.service';
 import { fileUploadRoute } from './files/file-upload.route';
 import { lheoExportRoute } from './catalogue/lheo-export.route';
+import { LHEO_CACHE_DIR, LheoFileCache } from './catalogue/lheo-file-cache';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
@@ -117,6 +119,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const senders = startOutboxSenders(database.dataSource, log, [mail, webhooks]);
     const metrics = new ApiMetrics({ db: database.dataSource, outboxChannels: [mail.channel, webhooks.channel] });
     const explorer = config.graphiql ? await createExplorer(log) : null;
+    const lheoCache = new LheoFileCache(path.join(config.dataDir, LHEO_CACHE_DIR));
     outbox = senders;
     setFileSettings(database.dataSource, { maxBytes: config.fileMaxBytes, quotaBytes: config.fileQuotaBytes, publicUrl: config.publicUrl });
     uploadSweeper = startUploadSweeper(database.dataSource, log);
@@ -129,7 +132,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       appUrl: config.appUrl,
       metrics,
       explorer,
-      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute, fileUploadRoute, fileDownloadRoute, fileHeadRoute, metricsRoute(metrics, config.metricsToken), ...(explorer ? [explorer.assetRoute] : [])],
+      routes: [attestationPdfRoute, hrRecordsCsvRoute, lheoExportRoute(lheoCache), fileUploadRoute, fileDownloadRoute, fileHeadRoute, metricsRoute(metrics, config.metricsToken), ...(explorer ? [explorer.assetRoute] : [])],
     });
     apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }));
     await apollo.start();

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Modality } from './catalogue.enums';
-import { formationXml, lheoFooter, lheoHeader, type LheoPartner, type LheoSession, type LheoTraining, type Recruitment } from './lheo-document';
-import type { ReferenceLookup } from './reference-data.loader';
+import { formationXml, lheoFooter, lheoHeader, type LheoSession, type LheoTraining, type Recruitment } from './lheo-document';
 
 /** Trainings read per statement: the document is written batch by batch, so its size never sits in memory. */
 const BATCH = 200;
@@ -34,13 +33,17 @@ export async function lheoEtag(db: DataSource, appUrl: string): Promise<string> 
 }
 
 /**
- * A batch of published trainings after `afterSlug` (keyset, by slug), each with its sessions still
- * to come that are not cancelled, soonest first, and how each stands for enrolment now.
+ * A batch of published trainings after `afterSlug` (keyset, by slug), each with its partner, its
+ * sessions still to come that are not cancelled, soonest first, and how each stands for enrolment
+ * now. The partner is read here rather than from the per-process reference data (kept 30 s), so
+ * that a renamed partner is in the document as soon as its ETag changes.
  */
 const BATCH_QUERY = `
   SELECT t.slug, t.title, t.summary, t.objectives, t.content, t.prerequisites, t.audience, t.modality::text AS modality,
-         t.duration_minutes, t.certifying, t.partner_id, t.created_at, t.updated_at, coalesce(sessions.list, '[]') AS sessions
+         t.duration_minutes, t.certifying, p.slug AS partner_slug, p.name AS partner_name, t.created_at, t.updated_at,
+         coalesce(sessions.list, '[]') AS sessions
   FROM training t
+  JOIN partner p ON p.id = t.partner_id
   LEFT JOIN LATERAL (
     SELECT json_agg(json_build_object(
              'id', s.id, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'enrolmentOpensAt', s.enrolment_opens_at,
@@ -67,7 +70,8 @@ interface BatchRow {
   modality: Modality;
   duration_minutes: number | null;
   certifying: boolean;
-  partner_id: string;
+  partner_slug: string;
+  partner_name: string;
   created_at: Date;
   updated_at: Date;
   sessions: (Omit<LheoSession, 'startsAt' | 'endsAt' | 'enrolmentOpensAt' | 'enrolmentClosesAt' | 'updatedAt'> &
@@ -104,7 +108,6 @@ function sessionsOf(row: BatchRow): LheoSession[] {
 
 export interface LheoExportSource {
   db: DataSource;
-  partners: ReferenceLookup<LheoPartner>;
   /** The front end's origin: trainings' pages are `/formations/:slug` there. */
   appUrl: string;
 }
@@ -115,18 +118,13 @@ export interface LheoExportSource {
  * one transaction: a change during a long export shows in it partly, and changes the ETag, so a
  * client holding this one fetches again.
  */
-export async function* lheoDocument({ db, partners, appUrl }: LheoExportSource): AsyncGenerator<string> {
+export async function* lheoDocument({ db, appUrl }: LheoExportSource): AsyncGenerator<string> {
   yield lheoHeader();
   let after: string | null = null;
   for (;;) {
     const rows: BatchRow[] = await db.query(BATCH_QUERY, [after, BATCH]);
     if (rows.length === 0) break;
-    const chunk: string[] = [];
-    for (const row of rows) {
-      const partner = (await partners.load(row.partner_id))!; // a foreign key: it exists
-      chunk.push(formationXml(trainingOf(row), partner, sessionsOf(row), appUrl));
-    }
-    yield chunk.join('');
+    yield rows.map(row => formationXml(trainingOf(row), { slug: row.partner_slug, name: row.partner_name }, sessionsOf(row), appUrl)).join('');
     if (rows.length < BATCH) break;
     after = rows[rows.length - 1].slug;
   }

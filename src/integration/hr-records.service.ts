@@ -70,7 +70,7 @@ function toRecord(row: HrRecordRow): HrRecord {
 }
 
 /** Completions in [since, until), after a position; `until` absent: up to what is settled now. */
-function readRows(ctx: Context, partnerId: string, since: Date | null | undefined, until: Date | null, after: KeysetPosition, limit: number): Promise<HrRecordRow[]> {
+function readRows(ctx: Pick<Context, 'db'>, partnerId: string, since: Date | null | undefined, until: Date | null, after: KeysetPosition, limit: number): Promise<HrRecordRow[]> {
   return ctx.db.query(PAGE, [partnerId, since ? since.toISOString() : '-infinity', until?.toISOString() ?? null, after.key, after.id, limit]);
 }
 
@@ -122,9 +122,10 @@ export async function listHrRecords(
  * Every HR record of the partner completed in [since, until), read in keyset batches of `batchSize` (one
  * statement each, no transaction or server-side cursor held open between them, the same SQL on
  * PGlite and PostgreSQL): memory stays one batch, whatever the number of records. With `until`
- * fixed at the start, the file is what was settled then, however long it takes to stream.
+ * fixed at the start, the file is what was settled then, however long it takes to stream. The
+ * reads need the database only: a test crosses many batches with a handful of records.
  */
-export async function* streamHrRecords(ctx: Context, partnerId: string, since: Date | null, until: Date, batchSize = 1000): AsyncGenerator<HrRecord[]> {
+export async function* streamHrRecords(ctx: Pick<Context, 'db'>, partnerId: string, since: Date | null, until: Date, batchSize = 1000): AsyncGenerator<HrRecord[]> {
   let after = START;
   for (;;) {
     const rows = await readRows(ctx, partnerId, since, until, after, batchSize);

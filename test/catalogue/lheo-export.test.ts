@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { LHEO_CACHE_DIR } from '../../src/catalogue/lheo-file-cache';
+import { Modality } from '../../src/catalogue/catalogue.enums';
 import { escapeAttribute, escapeText, xmlSafe } from '../../src/catalogue/xml-text';
+import { eventually } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
@@ -48,6 +51,43 @@ async function xpath(xml: string, expression: string): Promise<string> {
 }
 const el = (name: string) => `*[local-name()='${name}']`;
 
+/** The files the export keeps (in the app's DATA_DIR), by name; the name of a finished one is its ETag's. */
+const cacheFiles = async () => (await readdir(path.join(api.app.config.dataDir, LHEO_CACHE_DIR)).catch(() => [])).sort();
+const fileOf = (etag: string) => `${etag.replace(/"/g, '')}.xml`;
+
+/** Whether a statement reads the published trainings' batch (`BATCH_QUERY` in lheo-export.ts). */
+const readsTrainings = (sql: string) => /\bFROM training t\b/.test(sql);
+
+/** `getExport`, and how many statements reading trainings the app sent meanwhile (the export reads through its DataSource). */
+async function getExportCountingReads() {
+  const query = jest.spyOn(api.app.database.dataSource, 'query');
+  try {
+    const { response, body } = await getExport();
+    return { response, body, trainingReads: query.mock.calls.filter(([sql]) => readsTrainings(sql)).length };
+  } finally {
+    query.mockRestore();
+  }
+}
+
+/** A published training written straight to the database (with an existing one's licence, collection and partner): its id. */
+async function publishedTraining(slug: string, title: string, modality = 'HYBRID'): Promise<string> {
+  const [training] = await api.sql(
+    `INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
+     SELECT $1, $2, 'Résumé', $3, licence_id, collection_id, partner_id, 'PUBLISHED', now() FROM training LIMIT 1 RETURNING id`,
+    [slug, title, modality],
+  );
+  return training.id;
+}
+
+/** A session in 10 days, open for enrolment, 10 seats, none taken. */
+async function openSession(trainingId: string, externalRef: string): Promise<void> {
+  await api.sql(
+    `INSERT INTO training_session (training_id, external_ref, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, seats_taken)
+     VALUES ($1, $2, now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 10, 0)`,
+    [trainingId, externalRef],
+  );
+}
+
 test('the demo catalogue is valid LHEO 2.3, one formation per published training, its sessions to come', async () => {
   const { response, body } = await getExport();
   expect(response.status).toBe(200);
@@ -74,19 +114,17 @@ test('the demo catalogue is valid LHEO 2.3, one formation per published training
 });
 
 test('recruitment states: open 1, closed 2, full 3', async () => {
-  const [training] = await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
-    SELECT 'etats-de-recrutement', 'États de recrutement', 'Trois sessions', 'HYBRID', licence_id, collection_id, partner_id, 'PUBLISHED', now()
-    FROM training LIMIT 1 RETURNING id`);
+  const trainingId = await publishedTraining('etats-de-recrutement', 'États de recrutement');
   await api.sql(
     `INSERT INTO training_session (training_id, external_ref, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, seats_taken) VALUES
       ($1, 'ouverte', now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 10, 0),
       ($1, 'pas-encore', now() + interval '40 days', now() + interval '41 days', now() + interval '5 days', now() + interval '39 days', 10, 0),
       ($1, 'complete', now() + interval '20 days', now() + interval '21 days', now() - interval '1 day', now() + interval '19 days', 2, 2)`,
-    [training.id],
+    [trainingId],
   );
   const { body } = await getExport();
   await validate(body);
-  const sessions = await api.sql(`SELECT id, external_ref FROM training_session WHERE training_id = $1`, [training.id]);
+  const sessions = await api.sql(`SELECT id, external_ref FROM training_session WHERE training_id = $1`, [trainingId]);
   const state = async (ref: string) =>
     xpath(body, `string(//${el('session')}[@numero='${sessions.find(s => s.external_ref === ref).id}']/${el('etat-recrutement')})`);
   expect(await state('ouverte')).toBe('1');
@@ -96,9 +134,7 @@ test('recruitment states: open 1, closed 2, full 3', async () => {
 });
 
 test('a training with no session to come has one undated, closed session (the schema requires one)', async () => {
-  await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
-    SELECT 'sans-session', 'Sans session', 'Aucune date', 'SELF_PACED', licence_id, collection_id, partner_id, 'PUBLISHED', now()
-    FROM training LIMIT 1`);
+  await publishedTraining('sans-session', 'Sans session', 'SELF_PACED');
   const { body } = await getExport();
   await validate(body);
   const session = `//${el('formation')}[@numero='sans-session']//${el('session')}`;
@@ -154,17 +190,11 @@ test('the XML text helpers', () => {
 
 test('an ETag from the catalogue: 304 while it does not change, a new document once it does', async () => {
   // Its own training and session, so that it depends on no other test.
-  const [training] = await api.sql(`INSERT INTO training (slug, title, summary, modality, licence_id, collection_id, partner_id, status, published_at)
-    SELECT 'etiquette-etag', 'Étiquette', 'Une session', 'HYBRID', licence_id, collection_id, partner_id, 'PUBLISHED', now()
-    FROM training LIMIT 1 RETURNING id`);
-  await api.sql(
-    `INSERT INTO training_session (training_id, external_ref, starts_at, ends_at, enrolment_opens_at, enrolment_closes_at, capacity, seats_taken)
-     VALUES ($1, 'etag-ouverte', now() + interval '10 days', now() + interval '11 days', now() - interval '1 day', now() + interval '9 days', 10, 0)`,
-    [training.id],
-  );
+  await openSession(await publishedTraining('etiquette-etag', 'Étiquette'), 'etag-ouverte');
   const first = await getExport();
   const etag = first.response.headers.get('etag')!;
-  expect(first.response.headers.get('cache-control')).toBe('public, max-age=60');
+  // Caches in front keep it but ask each time: a change shows at once.
+  expect(first.response.headers.get('cache-control')).toBe('public, no-cache');
   const again = await getExport({ 'if-none-match': etag });
   expect(again.response.status).toBe(304);
   expect(again.body).toBe('');
@@ -182,6 +212,117 @@ test('an ETag from the catalogue: 304 while it does not change, a new document o
   const filled = await getExport({ 'if-none-match': afterEdit });
   expect(filled.response.status).toBe(200);
   expect(filled.response.headers.get('etag')).not.toBe(afterEdit);
+});
+
+test('each modality has its dict-modalites-enseignement code', async () => {
+  const codes: Record<Modality, string> = {
+    [Modality.ENRICHED_PRESENTIAL]: '0',
+    [Modality.HYBRID]: '1',
+    [Modality.PEER_EXCHANGE]: '1',
+    [Modality.ONLINE_TUTORED]: '2',
+    [Modality.WEBINAR]: '2',
+    [Modality.VIRTUAL_CLASS]: '2',
+    [Modality.SELF_PACED]: '2',
+  };
+  const slugOf = (modality: string) => `modalite-${modality.toLowerCase().replace(/_/g, '-')}`;
+  for (const modality of Object.values(Modality)) await publishedTraining(slugOf(modality), `Modalité ${modality}`, modality);
+  const { body } = await getExport();
+  await validate(body);
+  const exported: Record<string, string> = {};
+  for (const modality of Object.values(Modality)) {
+    exported[modality] = await xpath(body, `string(//${el('formation')}[@numero='${slugOf(modality)}']/${el('action')}/${el('modalites-enseignement')})`);
+  }
+  expect(exported).toEqual(codes);
+});
+
+test('kept in a file until the catalogue changes: the next requests stream it, the same bytes, reading no training', async () => {
+  await openSession(await publishedTraining('gardee-en-cache', 'Gardée en cache'), 'cache-session');
+  const built = await getExportCountingReads();
+  expect(built.trainingReads).toBeGreaterThan(0);
+  let etag = built.response.headers.get('etag')!;
+  const kept = await getExportCountingReads();
+  expect(kept.trainingReads).toBe(0);
+  expect(kept.response.headers.get('etag')).toBe(etag);
+  expect(kept.body).toBe(built.body);
+  expect(await cacheFiles()).toEqual([fileOf(etag)]);
+
+  /** The export once `change` is made: a new tag, the document read again, and kept alone. */
+  async function exportAfter(change: string): Promise<string> {
+    await api.sql(change);
+    const { response, body, trainingReads } = await getExportCountingReads();
+    expect(response.headers.get('etag')).not.toBe(etag);
+    etag = response.headers.get('etag')!;
+    expect(trainingReads).toBeGreaterThan(0);
+    expect(await cacheFiles()).toEqual([fileOf(etag)]);
+    return body;
+  }
+  expect(await exportAfter(`UPDATE training_session SET location = 'Salle déplacée' WHERE external_ref = 'cache-session'`)).toContain('Salle déplacée');
+  expect(await exportAfter(`UPDATE training SET status = 'ARCHIVED' WHERE slug = 'gardee-en-cache'`)).not.toContain('numero="gardee-en-cache"');
+  expect(await exportAfter(`UPDATE training SET status = 'PUBLISHED' WHERE slug = 'gardee-en-cache'`)).toContain('numero="gardee-en-cache"');
+});
+
+test('a client leaving during the first export leaves no file behind: the next request builds the document whole', async () => {
+  await publishedTraining('client-parti', 'Client parti');
+  const dataSource = api.app.database.dataSource;
+  const query = dataSource.query.bind(dataSource);
+  let batchAsked!: () => void;
+  const asked = new Promise<void>(resolve => (batchAsked = resolve));
+  let release!: () => void;
+  const released = new Promise<void>(resolve => (release = resolve));
+  // The first batch of trainings is read only once the client has gone.
+  const held = jest.spyOn(dataSource, 'query').mockImplementation(async (sql, parameters) => {
+    if (readsTrainings(sql)) {
+      batchAsked();
+      await released;
+    }
+    return query(sql, parameters);
+  });
+  let etag: string;
+  try {
+    const client = new AbortController();
+    const response = await fetch(`${api.origin}/exports/lheo.xml`, { signal: client.signal });
+    etag = response.headers.get('etag')!;
+    await asked;
+    expect(await cacheFiles()).toContainEqual(expect.stringMatching(/\.partial$/));
+    client.abort();
+    await new Promise(resolve => setTimeout(resolve, 200)); // the server sees the connection closed
+    release();
+    await eventually(async () => (await cacheFiles()).every(file => !file.endsWith('.partial')));
+    expect(await cacheFiles()).not.toContain(fileOf(etag));
+  } finally {
+    release();
+    held.mockRestore();
+  }
+  const whole = await getExportCountingReads();
+  expect(whole.response.headers.get('etag')).toBe(etag);
+  expect(whole.trainingReads).toBeGreaterThan(0);
+  await validate(whole.body);
+  expect(await cacheFiles()).toEqual([fileOf(etag)]);
+  expect(await readFile(path.join(api.app.config.dataDir, LHEO_CACHE_DIR, fileOf(etag)), 'utf8')).toBe(whole.body);
+});
+
+test('a data directory that refuses the file costs the cache, not the answer', async () => {
+  const dir = path.join(api.app.config.dataDir, LHEO_CACHE_DIR);
+  await rm(dir, { recursive: true, force: true });
+  await writeFile(dir, 'un fichier à la place du dossier');
+  try {
+    await publishedTraining('sans-cache', 'Sans cache');
+    const { response, body } = await getExport();
+    expect(response.status).toBe(200);
+    await validate(body);
+    expect(body).toContain('numero="sans-cache"');
+  } finally {
+    await rm(dir, { force: true });
+  }
+});
+
+test('a renamed partner is in the document as soon as its tag changes', async () => {
+  const before = await getExport(); // the partners' names are read by now
+  const [partner] = await api.sql(`SELECT p.id, p.name FROM partner p JOIN training t ON t.partner_id = p.id WHERE t.status = 'PUBLISHED' LIMIT 1`);
+  await api.sql(`UPDATE partner SET name = $1 WHERE id = $2`, [`${partner.name} (renommé)`, partner.id]);
+  const after = await getExport();
+  expect(after.response.headers.get('etag')).not.toBe(before.response.headers.get('etag'));
+  expect(after.body).toContain(`${partner.name} (renommé)`);
 });
 
 test('a catalogue larger than a batch is written whole, each training once', async () => {

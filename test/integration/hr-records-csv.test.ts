@@ -1,4 +1,5 @@
 import { csvLine } from '../../src/integration/csv-line';
+import { streamHrRecords } from '../../src/integration/hr-records.service';
 import { ALLOWED, completeBySql, completeThroughApi, hrFixture, REFUSED, settled, type HrFixture } from '../support/hr-records';
 import { ADMIN_ENV, agents, bearer } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -150,6 +151,32 @@ describe('the file', () => {
     expect(records[0][0]).not.toBe(filed[0][0]);
     expect(new Date(next.headers.get('hr-records-until')!).getTime()).toBeGreaterThan(new Date(until).getTime());
   });
+});
+
+test('read in batches: across their boundaries, even among equal completion instants, each record comes once, in order', async () => {
+  // dae's agents, so that the other files stay as the other tests expect. Instants repeat, so that
+  // batches of 2 and 3 end between records completed at the same instant (the id orders them).
+  const people = await agents(api, 7, { domain: 'finances.gouv.fr' });
+  const at = (second: number) => new Date(earlier + second * 1000).toISOString();
+  await completeBySql(api, people.map(person => person.id), fixture.sessionId, [0, 1, 1, 1, 2, 2, 3].map(at));
+  const [dae] = await api.sql<{ id: string }>(`SELECT id FROM partner WHERE slug = 'dae'`);
+  const inOrder = await api.sql<{ id: string }>(
+    `SELECT e.id FROM enrolment e JOIN user_account u ON u.id = e.user_id WHERE u.employer_id = $1 ORDER BY e.completed_at, e.id`,
+    [dae.id],
+  );
+  const expected = inOrder.map(row => row.id);
+  expect(expected).toHaveLength(7);
+  for (const batchSize of [1, 2, 3]) {
+    const batches: string[][] = [];
+    for await (const batch of streamHrRecords({ db: api.app.database.dataSource }, dae.id, null, new Date(), batchSize)) {
+      batches.push(batch.map(record => localId(record.enrolmentId)));
+    }
+    expect({ batchSize, records: batches.flat() }).toEqual({ batchSize, records: expected });
+    expect(batches).toHaveLength(Math.ceil(expected.length / batchSize));
+  }
+  // The route's batches of 1,000 give the same records, in the same order.
+  const records = parse(await (await csv('partner=dae', fixture.tokens.admin)).text()).slice(1);
+  expect(records.map(record => localId(record[0]))).toEqual(expected);
 });
 
 test('a cell is quoted when it holds the separator, a comma, a quote or a line break; formulas are neutralised inside quotes too', () => {
