@@ -72,7 +72,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   try {
     if (config.demoData) await loadDemoData(database.dataSource, log);
     const { admin } = config;
-    if (admin) await database.dataSource.transaction(manager => ensureAdmin(manager, admin));
+    if (admin) await ensureAdmin(database.dataSource, admin);
     const schema = await buildApiSchema();
     const revealErrors = config.revealErrors;
     const production = config.nodeEnv === 'production';

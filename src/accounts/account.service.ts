@@ -63,33 +63,51 @@ export async function updateNotificationPreferences(ctx: Context, input: Notific
 }
 
 /** ADMIN_EMAIL / ADMIN_PASSWORD: make sure this account exists and is an admin (idempotent, at start). */
-export async function ensureAdmin(manager: EntityManager, admin: { email: string; password: string }): Promise<void> {
+export async function ensureAdmin(db: DataSource, admin: { email: string; password: string }): Promise<void> {
   const email = normaliseEmail(admin.email);
-  let user = await userWithPasswordHash(manager, { email });
-  // Whoever registered the address first must not become admin: an existing account is promoted
-  // only when ADMIN_PASSWORD is its password. One that already holds ADMIN is the admin's, whatever
-  // its password has become since.
-  const alreadyAdmin = user !== null && (await manager.existsBy(RoleGrant, { userId: user.id, role: Role.ADMIN }));
-  if (user && !alreadyAdmin && !(await verifyPassword(user.passwordHash, admin.password))) {
+  // Another process starting at the same time may create the account between the check and the
+  // promotion: the next round checks what it created.
+  for (let round = 0; round < 3; round += 1) {
+    if (await promoteCheckedAccount(db, email, admin.password)) return;
+  }
+  throw new ConfigError('ADMIN_EMAIL', `names the account ${email}, which kept changing while the start checked it: start again`);
+}
+
+/**
+ * Checks ADMIN_PASSWORD against the account outside any transaction (hashing never runs inside one),
+ * then creates or promotes that very row, recognised by its password hash; false when it changed meanwhile.
+ */
+async function promoteCheckedAccount(db: DataSource, email: string, password: string): Promise<boolean> {
+  const account = await userWithPasswordHash(db, { email });
+  // Whoever registered the address first must not become admin: an existing account is promoted only
+  // when ADMIN_PASSWORD is its password. A verified admin is the operator's, whatever its password has
+  // become since; an unverified one may be a squatter that the bootstrap promoted before addresses
+  // had to be verified.
+  const operatorsAdmin = account !== null && account.emailVerified && (await db.getRepository(RoleGrant).existsBy({ userId: account.id, role: Role.ADMIN }));
+  if (account && !operatorsAdmin && !(await verifyPassword(account.passwordHash, password))) {
     throw new ConfigError('ADMIN_PASSWORD', `does not open the existing account ${email}, which is not promoted: set ADMIN_PASSWORD to that account's password, or choose another ADMIN_EMAIL`);
   }
-  if (!user) {
-    const employer = await employerOf(manager, email);
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(User)
-      .values({ email, passwordHash: await hashPassword(admin.password), displayName: 'Administrateur', employerId: employer?.id ?? null, emailVerified: true })
-      .orIgnore()
-      .execute();
-    user = await manager.findOneByOrFail(User, { email });
-  }
-  // The operator who set ADMIN_EMAIL and ADMIN_PASSWORD vouches for the address.
-  await manager.update(User, { id: user.id }, { emailVerified: true });
-  await manager.query(
-    `INSERT INTO role_grant (user_id, role, partner_id) VALUES ($1, 'ADMIN', NULL) ON CONFLICT DO NOTHING`,
-    [user.id],
-  );
+  const passwordHash = account?.passwordHash ?? (await hashPassword(password));
+  return db.transaction(async manager => {
+    if (!account) {
+      const employer = await employerOf(manager, email);
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(User)
+        .values({ email, passwordHash, displayName: 'Administrateur', employerId: employer?.id ?? null, emailVerified: true })
+        .orIgnore()
+        .execute();
+    }
+    // The operator who set ADMIN_EMAIL and ADMIN_PASSWORD vouches for the address.
+    const [promoted]: [{ id: string }[], number] = await manager.query(
+      `UPDATE user_account SET email_verified = true WHERE email = $1 AND password_hash = $2 RETURNING id`,
+      [email, passwordHash],
+    );
+    if (promoted.length === 0) return false;
+    await manager.query(`INSERT INTO role_grant (user_id, role, partner_id) VALUES ($1, 'ADMIN', NULL) ON CONFLICT DO NOTHING`, [promoted[0].id]);
+    return true;
+  });
 }
 
 /**

@@ -7,10 +7,15 @@ import { DomainError } from '../graphql/errors';
 export const HASHING_SLOTS = Math.max(2, Math.min(availableParallelism(), 4));
 /** How long a caller may wait for a slot before being told to come back, and how many may wait. */
 export const HASHING_WAIT_MS = 2_000;
-const MAX_WAITING = HASHING_SLOTS * 8;
+export const HASHING_QUEUE = HASHING_SLOTS * 8;
 
 let busy = 0;
 const waiting: (() => void)[] = [];
+
+/** Hashes under way and callers waiting for a slot, now: what the bounds above keep in check. */
+export function hashingLoad(): { busy: number; waiting: number } {
+  return { busy, waiting: waiting.length };
+}
 
 const tooBusy = () => new DomainError('TOO_MANY_REQUESTS', 'Le service de connexion est très sollicité : réessayez dans quelques secondes.');
 
@@ -20,7 +25,7 @@ const tooBusy = () => new DomainError('TOO_MANY_REQUESTS', 'Le service de connex
  */
 async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
   if (busy >= HASHING_SLOTS) {
-    if (waiting.length >= MAX_WAITING) throw tooBusy();
+    if (waiting.length >= HASHING_QUEUE) throw tooBusy();
     await new Promise<void>((resolve, reject) => {
       const turn = () => {
         clearTimeout(timer);

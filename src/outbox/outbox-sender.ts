@@ -16,6 +16,11 @@ export interface ChannelSender {
   redact?(payload: Record<string, unknown>): Record<string, unknown>;
   /** Attempts before a message is marked FAILED. */
   readonly maxAttempts: number;
+  /**
+   * The most messages one round claims (default 20). A channel that delivers fewer at once (a pool of
+   * connections) claims no more: the rest would wait in its queue while their lease runs out.
+   */
+  readonly batchSize?: number;
   /** This channel's own timing, over the senders' (webhooks: a shorter lease, longer retries). */
   readonly timing?: Partial<SenderTiming>;
   /** Called when the process stops: cut deliveries under way short (they are retried later, by whichever process). */
@@ -45,7 +50,7 @@ export const DEFAULT_TIMING: SenderTiming = {
   retryDelaySeconds: attempt => Math.min(10 * 2 ** (attempt - 1), 3_600),
 };
 
-const BATCH = 20;
+const DEFAULT_BATCH = 20;
 
 /**
  * Delivers a channel's due messages, in every API process at once. A message is claimed by one
@@ -136,7 +141,7 @@ export class OutboxSender {
        ) due
        WHERE m.id = due.id
        RETURNING m.id, m.payload, m.attempts`,
-      [this.sender.channel, BATCH, this.timing.leaseSeconds, deliver !== null],
+      [this.sender.channel, this.sender.batchSize ?? DEFAULT_BATCH, this.timing.leaseSeconds, deliver !== null],
     );
     return rows.map(row => ({ id: String(row.id), payload: row.payload, attempt: row.attempts }));
   }

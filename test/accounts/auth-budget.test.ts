@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import { budgetKeyOf } from '../../src/http/client-address';
+import { agents, bearer } from '../support/people';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -167,21 +168,28 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
     });
     afterAll(() => api.stop());
 
-    test('after a sign-in, register and issueClientToken are TOO_MANY_REQUESTS within the minute', async () => {
+    test('after a sign-in, every other secret-checking operation is TOO_MANY_REQUESTS within the minute', async () => {
       const client = address(30);
-      const calls: [string, Record<string, unknown>][] = [
+      // Each would otherwise answer something else: a refused sign-in, a registration, INVALID_TOKEN, INVALID_CREDENTIALS, `requested`.
+      const [agent] = await agents(api, 1);
+      const calls: [string, Record<string, unknown>, Record<string, string>?][] = [
         [LOGIN, { email: 'premier@numerique.gouv.fr' }],
         [`mutation { register(input: { email: "second@numerique.gouv.fr", password: "Une phrase de passe solide", displayName: "Second" }) { userErrors { code } } }`, {}],
         [`mutation { issueClientToken(clientId: "inconnu", clientSecret: "x") { userErrors { code } } }`, {}],
+        [`mutation { verifyEmail(token: "inconnu") { userErrors { code } } }`, {}],
+        [`mutation { resetPassword(token: "inconnu", password: "Une toute nouvelle phrase") { userErrors { code } } }`, {}],
+        [`mutation { changePassword(currentPassword: "pas le bon", newPassword: "Une toute nouvelle phrase") { userErrors { code } } }`, {}, bearer(agent.token)],
+        [`mutation { requestPasswordReset(email: "premier@numerique.gouv.fr") { userErrors { code } } }`, {}],
       ];
       const outcomes: string[] = [];
-      for (const [query, variables] of calls) {
-        const { body } = await api.gql<Record<string, { userErrors: { code: string }[] }>>(query, variables, { 'x-forwarded-for': client });
+      for (const [query, variables, headers] of calls) {
+        const { body } = await api.gql<Record<string, { userErrors: { code: string }[] }>>(query, variables, { ...headers, 'x-forwarded-for': client });
         const [payload] = Object.values(body.data!);
         outcomes.push(payload.userErrors[0]?.code ?? 'OK');
       }
-      // One call a minute: the first of each minute passes (a refused sign-in, a registration), the others are refused.
+      // One call a minute: the first of each minute passes, the others are refused.
       const minutes = await counted(api, [client]);
+      expect(sum(minutes)).toBe(calls.length);
       const firstOfMinute = minutes.flatMap(attempts => Array.from({ length: attempts }, (_, index) => index === 0));
       expect(outcomes.map((outcome, index) => (firstOfMinute[index] ? 'passed' : outcome))).toEqual(firstOfMinute.map(first => (first ? 'passed' : 'TOO_MANY_REQUESTS')));
       expect(firstOfMinute.filter(first => !first).length).toBeGreaterThanOrEqual(1);

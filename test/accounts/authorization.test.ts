@@ -1,6 +1,6 @@
 import { hashPassword } from '../../src/auth/passwords';
 import { clientToken, createApiClient, issueClientToken, revokeApiClient } from '../support/accounts';
-import { ADMIN, ADMIN_ENV, bearer, grant as grantAs, login as loginOn, register } from '../support/people';
+import { ADMIN, ADMIN_ENV, bearer, grant as grantAs, login as loginOn, PASSWORD, register, registerUnverified } from '../support/people';
 import { nodes, startTestApp, type Edges, type TestApp } from '../support/test-app';
 
 let api: TestApp;
@@ -230,13 +230,36 @@ test('once the admin changed the password, a restart with the same ADMIN_PASSWOR
   }
 });
 
-test('an account that exists under ADMIN_EMAIL is promoted only if ADMIN_PASSWORD is its password: else the start stops, with one clear line', async () => {
+describe('an account that exists under ADMIN_EMAIL is promoted only if ADMIN_PASSWORD is its password', () => {
+  const startAsAdmin = (email: string, password: string) => startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: email, ADMIN_PASSWORD: password });
+  const account = (email: string) => api.sql(
+    `SELECT u.email_verified AS verified, coalesce(string_agg(g.role::text, ' '), '') AS roles
+     FROM user_account u LEFT JOIN role_grant g ON g.user_id = u.id WHERE u.email = $1 GROUP BY u.id`,
+    [email],
+  );
+
   // Someone registered the address before the operator configured it.
-  const squatted = 'premier.arrive@numerique.gouv.fr';
-  await registerAgent(squatted);
-  const before = await api.sql(`SELECT count(*)::int AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1`, [squatted]);
-  await expect(
-    startTestApp({ DATABASE_URL: api.database.url, DEMO_DATA: 'false', ADMIN_EMAIL: squatted, ADMIN_PASSWORD: 'le mot de passe de l’opérateur' }),
-  ).rejects.toThrow(/^Invalid configuration: ADMIN_PASSWORD does not open the existing account premier\.arrive@numerique\.gouv\.fr/);
-  expect(await api.sql(`SELECT count(*)::int AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1`, [squatted])).toEqual(before);
+  test.each<[account: string, email: string, squat: (email: string) => Promise<unknown>]>([
+    ['a verified account', 'premier.arrive@numerique.gouv.fr', registerAgent],
+    // The bootstrap before verified addresses promoted whoever held the address: being admin does not vouch for it.
+    ['an unverified account that holds ADMIN', 'admin.non.verifie@numerique.gouv.fr', async email => {
+      await registerUnverified(api, email);
+      await api.sql(`INSERT INTO role_grant (user_id, role) SELECT id, 'ADMIN' FROM user_account WHERE email = $1`, [email]);
+    }],
+  ])('else the start stops, with one clear line, and changes nothing: %s', async (_, email, squat) => {
+    await squat(email);
+    const before = await account(email);
+    await expect(startAsAdmin(email, 'le mot de passe de l’opérateur'))
+      .rejects.toThrow(`Invalid configuration: ADMIN_PASSWORD does not open the existing account ${email}, which is not promoted`);
+    expect(await account(email)).toEqual(before);
+  });
+
+  test('an account that ADMIN_PASSWORD opens becomes a verified admin', async () => {
+    const email = 'future.admin@numerique.gouv.fr';
+    await registerUnverified(api, email);
+    expect(await account(email)).toEqual([{ verified: false, roles: '' }]);
+    const restarted = await startAsAdmin(email, PASSWORD);
+    await restarted.stop();
+    expect(await account(email)).toEqual([{ verified: true, roles: 'ADMIN' }]);
+  });
 });

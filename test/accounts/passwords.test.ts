@@ -1,4 +1,4 @@
-import { bearer, login, mailedLink, mailedToken, PASSWORD, register, registerUnverified } from '../support/people';
+import { bearer, login, mailedLink, mailedToken, PASSWORD, register, registerUnverified, verifyMailbox } from '../support/people';
 import { startTestApp, type TestApp, type UserErrorView } from '../support/test-app';
 
 let api: TestApp;
@@ -314,5 +314,26 @@ describe('one secret check per operation', () => {
     );
     expect(await loginCodes(email, NEW_PASSWORD)).toEqual(['INVALID_CREDENTIALS']);
     expect(await loginCodes(email, PASSWORD)).toEqual([]);
+  });
+
+  test('register twice is refused, and no account is created', async () => {
+    const [first, second] = [uniqueEmail(), uniqueEmail()];
+    await refusedAtValidation(
+      `mutation($a: RegisterInput!, $b: RegisterInput!) { a: register(input: $a) { accessToken } b: register(input: $b) { accessToken } }`,
+      { a: { email: first, password: PASSWORD, displayName: 'Camille' }, b: { email: second, password: PASSWORD, displayName: 'Dominique' } },
+    );
+    expect(await api.sql(`SELECT email FROM user_account WHERE email = ANY($1)`, [[first, second]])).toEqual([]);
+  });
+
+  test('verifyEmail twice is refused, and the link is not spent', async () => {
+    const email = uniqueEmail();
+    await registerUnverified(api, email);
+    const token = await mailedToken(api, email, '/verification');
+    await refusedAtValidation(
+      `mutation($token: String!) { a: verifyEmail(token: $token) { accessToken } b: verifyEmail(token: $token) { accessToken } }`,
+      { token },
+    );
+    expect(await api.sql(`SELECT email_verified FROM user_account WHERE email = $1`, [email])).toEqual([{ email_verified: false }]);
+    await verifyMailbox(api, email);
   });
 });

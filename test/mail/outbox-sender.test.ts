@@ -3,8 +3,10 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
 import { runPendingMigrations } from '../../src/db/migrate';
 import { entities } from '../../src/entities';
-import { queueMail } from '../../src/mail/mail';
+import { MAIL_CHANNEL, queueMail } from '../../src/mail/mail';
+import { mailSender } from '../../src/mail/mail-sender';
 import { OutboxSender, type ChannelSender } from '../../src/outbox/outbox-sender';
+import { TestSmtpServer } from '../support/smtp';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** The outbox's sender loop itself, on two data sources standing for two API processes. */
@@ -79,3 +81,43 @@ test('held by a process without transport, then sent by one with it; given up, i
     { to: 'n2', status: 'FAILED', attempts: 3, has_body: false },
   ]);
 });
+
+test('a mail server that stalls: a process claims no more mails than it has connections, and gives each up well within its lease', async () => {
+  const smtp = await new TestSmtpServer().start();
+  smtp.stalling = true;
+  const leaseSeconds = 5;
+  const mail = mailSender({ mailUrl: smtp.url, mailFrom: 'ne-pas-repondre@mentor.example.gouv.fr', logLinks: false, leaseSeconds });
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const durations: number[] = [];
+  const timed: ChannelSender = {
+    ...mail,
+    deliver: async message => {
+      const started = Date.now();
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        await mail.deliver!(message);
+      } finally {
+        inFlight -= 1;
+        durations.push(Date.now() - started);
+      }
+    },
+  };
+  try {
+    await processes[0].query(
+      `INSERT INTO outbox_message (channel, payload)
+       SELECT $1, jsonb_build_object('to', 'agent' || n || '@agriculture.gouv.fr', 'subject', 'Essai', 'text', 'Bonjour', 'html', '<p>Bonjour</p>') FROM generate_series(1, 7) AS n`,
+      [MAIL_CHANNEL],
+    );
+    await new OutboxSender(processes[0], timed, log, { ...TIMING, ...mail.timing }).drain();
+    expect(mostInFlight).toBe(3); // the pool's connections: none waits in its queue
+    expect(durations).toHaveLength(7);
+    // Each handed to the pool as soon as claimed, and cut off by its deadline: long before its lease ends.
+    expect(Math.max(...durations)).toBeLessThan((leaseSeconds * 1_000) / 2);
+    const outcomes = await processes[0].query(`SELECT DISTINCT status, attempts, last_error FROM outbox_message`);
+    expect(outcomes).toEqual([{ status: 'PENDING', attempts: 1, last_error: 'the mail server did not take the message within 1 s' }]);
+  } finally {
+    mail.close();
+    await smtp.stop();
+  }
+}, 20_000);

@@ -2,10 +2,12 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { PASSWORD } from '../support/people';
+import { createDraft, createSession, editorialTeam, publish } from '../support/editorial';
+import { ADMIN_ENV, agents, bearer, PASSWORD } from '../support/people';
 import { eventually, TestSmtpServer } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
+import { localId } from '../support/values';
 
 const APP_URL = 'https://mentor.example.gouv.fr';
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } userErrors { code } } }`;
@@ -14,7 +16,7 @@ let smtp: TestSmtpServer;
 let api: TestApp;
 beforeAll(async () => {
   smtp = await new TestSmtpServer().start();
-  api = await startTestApp({ MAIL_URL: smtp.url, APP_URL, MAIL_FROM: 'Mentor <ne-pas-repondre@mentor.example.gouv.fr>' });
+  api = await startTestApp({ ...ADMIN_ENV, MAIL_URL: smtp.url, APP_URL, MAIL_FROM: 'Mentor <ne-pas-repondre@mentor.example.gouv.fr>' });
 });
 afterAll(async () => {
   await api.stop();
@@ -69,6 +71,36 @@ test('a password reset link and the warning to an address’s owner arrive over 
   expect(String(reset.html)).toContain(`href="${APP_URL}/mot-de-passe?token=`);
   const warning = mails.find(mail => mail.subject!.startsWith('Tentative'))!;
   expect(warning.text).toContain('Votre compte existe déjà : rien n’a été modifié.');
+});
+
+test('an enrolment confirmation arrives over SMTP in French, text and HTML, with the training’s title as text and its link', async () => {
+  const title = 'Les bases du web : <script>alert("x")</script> & balises';
+  const team = await editorialTeam(api);
+  const training = await createDraft(api, team.editor.token, { title });
+  await publish(api, team, training.id);
+  const sessionId = await createSession(api, team.editor.token, training.id, { location: 'Paris, 78 rue de Varenne' });
+  const [agent] = await agents(api, 1);
+  const { enrol } = await api.data<{ enrol: { enrolment: { status: string } | null } }>(
+    `mutation($sessionId: ID!) { enrol(sessionId: $sessionId) { enrolment { status } } }`,
+    { sessionId },
+    bearer(agent.token),
+  );
+  expect(enrol.enrolment?.status).toBe('CONFIRMED');
+  const [{ email }] = await api.sql<{ email: string }>(`SELECT email FROM user_account WHERE id = $1`, [localId(agent.id)]);
+  const [mail] = await eventually(() => (smtp.to(email).length ? smtp.to(email) : null));
+  expect(mail.from?.value).toEqual([{ address: 'ne-pas-repondre@mentor.example.gouv.fr', name: 'Mentor' }]);
+  expect(mail.to && !Array.isArray(mail.to) && mail.to.value).toEqual([{ address: email, name: '' }]);
+  expect(mail.subject).toBe(`Inscription confirmée : ${title}`);
+  const link = `${APP_URL}/formations/${training.slug}`;
+  expect(mail.text).toMatch(/^Bonjour Agent 1 du lot \d+,/);
+  expect(mail.text).toContain(`Votre inscription à la formation « ${title} » est confirmée.`);
+  expect(mail.text).toContain(', Paris, 78 rue de Varenne.');
+  expect(mail.text).toContain(link);
+  const html = String(mail.html);
+  expect(html).toContain('<html lang="fr">');
+  expect(html).toContain('« Les bases du web : &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; balises » est confirmée.');
+  expect(html).not.toContain('<script>');
+  expect(html).toContain(`href="${link}"`);
 });
 
 test('a refused registration writes no mail', async () => {

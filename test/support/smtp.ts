@@ -7,6 +7,8 @@ export class TestSmtpServer {
   readonly received: ParsedMail[] = [];
   /** While set, every recipient is refused with this temporary failure. */
   refusing = false;
+  /** While set, the server reads each message and never answers (a tarpit): only the client's own deadline ends the send. */
+  stalling = false;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -21,6 +23,10 @@ export class TestSmtpServer {
         callback(error);
       },
       onData: (stream, _session, callback) => {
+        if (this.stalling) {
+          stream.resume();
+          return;
+        }
         simpleParser(stream).then(
           mail => {
             this.received.push(mail);
