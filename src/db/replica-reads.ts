@@ -4,19 +4,18 @@ import type { DataSource } from 'typeorm';
 import { preparedQuery, preparesStatements, statementName, type SqlReader } from './named-query';
 import { countStatement } from './statement-counter';
 
-/** A replica that failed is left alone this long, reads going to the primary meanwhile. */
-const COOL_DOWN_MS = 5_000;
+/** How often a replica set aside (it failed) is probed in the background until it answers again. */
+const PROBE_EVERY_MS = 5_000;
 /** How long a replica may take to answer at start, and in a readiness check. */
 const PROBE_TIMEOUT_MS = 2_000;
-/** How often a replica that was down at start is tried again. */
-const ATTACH_EVERY_MS = 5_000;
 const VERSION_QUERY = 'SELECT version::text AS version FROM catalogue_state';
 
 interface Replica {
   readonly url: string;
   /** TypeORM's slave pool for it; null until the replica has answered once. */
   pool: Pool | null;
-  downUntil: number;
+  /** Set aside after a failure: no request uses it until a background probe finds it answering. */
+  aside: boolean;
 }
 
 /** Whether a failure says the replica is unusable now (rather than the statement being wrong). */
@@ -73,14 +72,15 @@ export class ReplicaSet {
     urls: readonly string[],
     attached: readonly string[],
     private readonly log: Logger,
+    private readonly probeEveryMs = PROBE_EVERY_MS,
   ) {
     const driver = db.driver as unknown as TypeOrmPostgresDriver;
     // TypeORM builds its slave pools in the order given: `attached` is `urls` minus those down at start.
-    this.replicas = urls.map(url => ({ url, pool: attached.includes(url) ? driver.slaves[attached.indexOf(url)] : null, downUntil: 0 }));
+    this.replicas = urls.map(url => ({ url, pool: attached.includes(url) ? driver.slaves[attached.indexOf(url)] : null, aside: false }));
     const missing = this.replicas.filter(replica => replica.pool === null);
     if (missing.length > 0) {
       log.warn({ replicas: missing.length }, 'read replica unreachable at start: reads go to the primary until it answers');
-      this.attaching = setInterval(() => void this.attachMissing(), ATTACH_EVERY_MS);
+      this.attaching = setInterval(() => void this.attachMissing(), probeEveryMs);
       this.attaching.unref();
     }
   }
@@ -105,20 +105,34 @@ export class ReplicaSet {
 
   /** A usable replica's pool, at random; null when none is. */
   pick(): Pool | null {
-    const now = Date.now();
-    const usable = this.replicas.filter(replica => replica.pool !== null && replica.downUntil <= now);
+    const usable = this.replicas.filter(replica => replica.pool !== null && !replica.aside);
     return usable.length === 0 ? null : usable[Math.floor(Math.random() * usable.length)].pool;
   }
 
-  /** Whether `error` from `pool` puts its replica aside for a while (then the caller asks the primary). */
+  /**
+   * Whether `error` from `pool` puts its replica aside (then the caller asks the primary). Requests
+   * never try it again themselves: a background probe, with its own short timeout, brings it back
+   * once it answers, so that no request waits on a replica still down (the pool's connect timeout).
+   */
   failed(pool: Pool, error: unknown): boolean {
     if (!isReplicaFailure(error)) return false;
     const replica = this.replicas.find(candidate => candidate.pool === pool);
-    if (replica && replica.downUntil <= Date.now()) {
-      this.log.warn({ err: error }, 'read replica failed: reads go to the primary for a while');
-      replica.downUntil = Date.now() + COOL_DOWN_MS;
+    if (replica && !replica.aside) {
+      this.log.warn({ err: error }, 'read replica failed: reads go to the primary until it answers again');
+      replica.aside = true;
+      void this.probeUntilBack(replica);
     }
     return true;
+  }
+
+  private async probeUntilBack(replica: Replica): Promise<void> {
+    while (!this.stopped) {
+      await new Promise(resolve => setTimeout(resolve, this.probeEveryMs).unref());
+      if (this.stopped || !(await answers(replica.url))) continue;
+      replica.aside = false;
+      this.log.info('read replica answers again');
+      return;
+    }
   }
 
   /** For readiness: how many replicas answer now. */
