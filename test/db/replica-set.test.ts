@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   replicas?.stop();
-  relay?.close();
+  relay?.close(() => undefined);
   await database.drop();
 });
 
@@ -65,4 +65,24 @@ test('an error of the statement itself does not set the replica aside', () => {
   expect(set.failed(pool, failure('42601'))).toBe(false); // a syntax error: the primary would refuse it too
   expect(set.pick()).toBe(pool);
   set.stop();
+});
+
+test('a replica down at start is attached once it answers, with a pool of its own', async () => {
+  relay?.close();
+  relay = null;
+  await new Promise(resolve => setTimeout(resolve, 100));
+  const created = { query: jest.fn() } as unknown as Pool;
+  const driver = { slaves: [] as Pool[], options: {}, createPool: jest.fn(async () => created) };
+  const late = new ReplicaSet({ driver, isInitialized: true } as unknown as DataSource, [replicaUrl], [], pino({ level: 'silent' }), 50);
+  try {
+    await new Promise(resolve => setTimeout(resolve, 300)); // refused: nothing attached
+    expect(late.pick()).toBeNull();
+    expect(driver.createPool).not.toHaveBeenCalled();
+    relay = openRelay();
+    await eventually(() => late.pick() === created, 5_000);
+    expect(driver.createPool).toHaveBeenCalledWith({}, { url: replicaUrl });
+    expect(driver.slaves).toEqual([created]); // closed with the data source
+  } finally {
+    late.stop();
+  }
 });
