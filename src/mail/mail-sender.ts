@@ -32,6 +32,8 @@ export function mailSender({ mailUrl, mailFrom, logLinks, leaseSeconds = DEFAULT
     ? nodemailer.createTransport({ url: mailUrl, pool: true, maxConnections: CONNECTIONS, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 }, { from: mailFrom })
     : null;
   const domain = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'mentor.localhost';
+  // The process stopping cuts sends short too: a slow server must not hold the shutdown (retried later, by any process).
+  const stopping = new AbortController();
   return {
     channel: MAIL_CHANNEL,
     maxAttempts: MAX_ATTEMPTS,
@@ -42,11 +44,13 @@ export function mailSender({ mailUrl, mailFrom, logLinks, leaseSeconds = DEFAULT
       ? async ({ id, payload }) => {
           const mail = payload as unknown as Mail;
           // Past the deadline nodemailer drops the message from its queue or closes the connection sending it.
-          const signal = AbortSignal.timeout(deadlineMs);
+          const deadline = AbortSignal.timeout(deadlineMs);
+          const signal = AbortSignal.any([deadline, stopping.signal]);
           await transport
             .sendMail({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<outbox-${id}@${domain}>`, signal })
             .catch((error: unknown) => {
-              throw signal.aborted ? new Error(`the mail server did not take the message within ${deadlineMs / 1000} s`, { cause: error }) : error;
+              if (stopping.signal.aborted) throw new Error('the process stopped before the mail server took the message', { cause: error });
+              throw deadline.aborted ? new Error(`the mail server did not take the message within ${deadlineMs / 1000} s`, { cause: error }) : error;
             });
         }
       : null,
@@ -56,6 +60,7 @@ export function mailSender({ mailUrl, mailFrom, logLinks, leaseSeconds = DEFAULT
     },
     // Once sent, the bodies (which may hold a single-use link) are not kept.
     redact: payload => ({ to: payload.to, subject: payload.subject }),
+    abort: () => stopping.abort(),
     close: () => transport?.close(),
   };
 }

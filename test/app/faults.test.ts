@@ -8,6 +8,8 @@ import { signAccessToken } from '../../src/auth/tokens';
 import { fromGlobalId, toGlobalId } from '../../src/graphql/global-id';
 import { spawnApi, whenReady } from '../support/processes';
 import { startCluster, type PostgresCluster } from '../support/postgres-cluster';
+import { eventually, TestSmtpServer } from '../support/smtp';
+import { MAIL_CHANNEL } from '../../src/mail/mail';
 
 // Faults need a server of their own to slow, stop and restart: the PostgreSQL half of CI only.
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -179,9 +181,12 @@ withServer('faults: a slow database, a restarted database, SIGTERM under load', 
     }
   }, 60_000);
 
-  test('SIGTERM under load: requests in flight finish, an idle kept-alive connection is closed, new ones are refused, exit 0 within 10 s', async () => {
+  test('SIGTERM under load: requests in flight finish, an idle kept-alive connection is closed, new ones are refused, mails being sent are cut short and kept, exit 0 within 10 s', async () => {
     api.kill('SIGTERM'); // the first process is done: this test starts one with the default statement_timeout
-    const second = spawnApi(env());
+    // A mail server that takes messages and never answers: the sends under way at SIGTERM would last a minute.
+    const smtp = await new TestSmtpServer().start();
+    smtp.stalling = true;
+    const second = spawnApi({ ...env(), MAIL_URL: smtp.url });
     const output: string[] = [];
     second.stdout!.on('data', chunk => output.push(String(chunk)));
     second.stderr!.on('data', chunk => output.push(String(chunk)));
@@ -199,8 +204,17 @@ withServer('faults: a slow database, a restarted database, SIGTERM under load', 
       idle.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
       expect(await firstAnswer).toMatch(/^HTTP\/1\.1 200/);
 
-      // Searches held in flight: mentor_unaccent takes 2 s a call for now.
+      // Mails being sent when the signal comes: claimed, handed to the stalled server.
       await lock.connect();
+      const { rows: mails } = await lock.query<{ id: string }>(
+        `INSERT INTO outbox_message (channel, payload)
+         SELECT $1, jsonb_build_object('to', 'arret' || n || '@agriculture.gouv.fr', 'subject', 'Arrêt', 'text', 'Bonjour', 'html', '<p>Bonjour</p>') FROM generate_series(1, 3) AS n RETURNING id`,
+        [MAIL_CHANNEL],
+      );
+      const mailIds = mails.map(mail => mail.id);
+      await eventually(async () => (await lock.query(`SELECT 1 FROM outbox_message WHERE id = ANY($1) AND attempts = 1`, [mailIds])).rowCount === 3, 20_000);
+
+      // Searches held in flight: mentor_unaccent takes 2 s a call for now.
       const [{ def }] = (await lock.query<{ def: string }>(`SELECT pg_get_functiondef('mentor_unaccent(text)'::regprocedure) AS def`)).rows;
       await lock.query(`CREATE OR REPLACE FUNCTION mentor_unaccent(text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_sleep(2); RETURN $1; END $$`);
       const inFlight = Array.from({ length: 8 }, (_, index) => post(secondUrl, 'query($q: String!) { trainings(search: $q) { totalCount } }', { q: `gestion ${index}` }));
@@ -228,9 +242,13 @@ withServer('faults: a slow database, a restarted database, SIGTERM under load', 
       expect(await exited).toBe(0);
       expect(Date.now() - signalled).toBeLessThan(10_000);
       expect(output.join('')).not.toMatch(/"level":(50|60)/); // no error logged on the way out (outbox loops, pool)
+      // The mails cut short wait for a later attempt, by any process: none lost, none counted sent.
+      const { rows: kept } = await lock.query(`SELECT DISTINCT status, last_error FROM outbox_message WHERE id = ANY($1)`, [mailIds]);
+      expect(kept).toEqual([{ status: 'PENDING', last_error: 'the process stopped before the mail server took the message' }]);
     } finally {
       await lock.end().catch(() => undefined);
       second.kill('SIGKILL');
+      await smtp.stop();
     }
   }, 60_000);
 });
