@@ -3,6 +3,7 @@ import type { ReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Context } from '../context';
 import type { HttpRoute } from '../http/http-route';
+import { writeAtClientPace } from '../http/paced-write';
 import { HttpError } from '../http/request-body';
 import { lheoDocument, lheoEtag } from './lheo-export';
 import type { LheoFileCache } from './lheo-file-cache';
@@ -19,19 +20,6 @@ function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some(candidate => {
     const tag = candidate.trim();
     return tag === '*' || tag.replace(/^W\//, '') === etag;
-  });
-}
-
-/** Resolves once the response may take more (or is gone: then the caller stops). */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise(resolve => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
   });
 }
 
@@ -55,7 +43,7 @@ async function buildAndKeep(ctx: Context, res: ServerResponse, etag: string, cac
     for await (const chunk of lheoDocument({ db: ctx.db, appUrl: ctx.appUrl })) {
       if (res.destroyed) return; // the client left: read no further, keep nothing
       await pending.write(chunk);
-      if (!res.write(chunk)) await drained(res);
+      if (!(await writeAtClientPace(res, chunk))) return;
     }
     if ((await lheoEtag(ctx.db, ctx.appUrl)) === etag) await pending.keep();
     res.end();

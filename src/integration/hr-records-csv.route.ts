@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { HttpRoute } from '../http/http-route';
+import { writeAtClientPace } from '../http/paced-write';
 import { HttpError } from '../http/request-body';
 import { csvLine, UTF8_BOM, type CsvCell } from './csv-line';
 import { hrPartner, settledUntil, streamHrRecords } from './hr-records.service';
@@ -32,23 +32,6 @@ function parseSince(value: string | null): Date | null {
   return since;
 }
 
-/** Writes a chunk; waits for the socket to drain when its buffer is full. False once the client has gone. */
-async function write(res: ServerResponse, chunk: string): Promise<boolean> {
-  if (res.destroyed) return false;
-  if (res.write(chunk)) return true;
-  if (res.destroyed) return false;
-  await new Promise<void>(resolve => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-  return !res.destroyed;
-}
-
 /**
  * `GET /hr/records.csv?partner=maa&since=2026-01-01`: what `hrRecords` lists, as RFC 4180 CSV for a
  * French spreadsheet (UTF-8 with a BOM, `;`, CRLF, a header row, formulas neutralised), streamed
@@ -72,9 +55,9 @@ export const hrRecordsCsvRoute: HttpRoute = {
     // Every record completed before this instant (and from `since`) is in this file, none after it: the next run's `since`.
     res.setHeader(HR_RECORDS_UNTIL, until.toISOString());
     try {
-      if (!(await write(res, UTF8_BOM + csvLine(HR_CSV_HEADER)))) return;
+      if (!(await writeAtClientPace(res, UTF8_BOM + csvLine(HR_CSV_HEADER)))) return;
       for await (const batch of streamHrRecords(ctx, partner.id, since, until)) {
-        if (!(await write(res, batch.map(record => csvLine(cellsOf(record))).join('')))) return;
+        if (!(await writeAtClientPace(res, batch.map(record => csvLine(cellsOf(record))).join('')))) return;
       }
       res.end();
     } catch (error) {
