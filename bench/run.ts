@@ -282,9 +282,13 @@ async function main(): Promise<void> {
   } finally {
     api.child.kill('SIGTERM');
     floor.child.kill('SIGTERM');
+    await forgetRateBudgets(databaseUrl);
   }
-  if (chosen.has('W5')) measures.push(await measureCachedPages(env, jwtSecret, seconds, connections));
-  await forgetRateBudgets(databaseUrl);
+  try {
+    if (chosen.has('W5')) measures.push(await measureCachedPages(env, jwtSecret, seconds, connections));
+  } finally {
+    await forgetRateBudgets(databaseUrl);
+  }
 
   const rps = (workload: string, target: string) => measures.find(m => m.workload === workload && m.target === target)?.requestsPerSecond ?? NaN;
   const ratios = Object.fromEntries(['W1', 'W3'].map(workload => [workload, rps(workload, 'api') / rps(workload, 'floor')]));

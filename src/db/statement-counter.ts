@@ -4,8 +4,6 @@ import type { Logger } from 'pino';
 
 interface StatementTally {
   count: number;
-  /** Bookkeeping around the operation (the rate limit's): counted apart, not shown to watchers. */
-  apart?: boolean;
 }
 
 const currentTally = new AsyncLocalStorage<StatementTally>();
@@ -30,23 +28,13 @@ export function watchStatements(watcher: (statement: SentStatement) => void): ()
 
 function sent(statement: SentStatement): void {
   const tally = currentTally.getStore();
-  if (tally && !tally.apart) for (const watcher of watchers) watcher(statement);
+  if (tally) for (const watcher of watchers) watcher(statement);
 }
 
 /** Runs `work` while counting the SQL statements it sends, across loaders and nested resolvers. */
 export function countStatements<T>(work: (tally: StatementTally) => T): T {
   const tally = { count: 0 };
   return currentTally.run(tally, () => work(tally));
-}
-
-/**
- * Runs `work` counting its statements apart from the request's: what a request's bookkeeping (its
- * rate limit) sends, reported on its own rather than as the operation's statements.
- */
-export async function countStatementsApart<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const tally = { count: 0, apart: true };
-  const result = await currentTally.run(tally, work);
-  return { result, statements: tally.count };
 }
 
 /**

@@ -1,7 +1,10 @@
+import { apartFromRequests } from '../db/statement-counter';
 import type { BatchSpender, RateBudgetStore, Spending } from './rate-budget';
 
 interface Waiting {
   points: number;
+  /** Batches this spend has been sent in (two when re-decided). */
+  statements: number;
   resolve(spending: Spending): void;
   reject(error: unknown): void;
 }
@@ -15,7 +18,9 @@ const sum = (waiting: Waiting[]) => waiting.reduce((total, { points }) => total 
  * their budget's row lock. Alone, a request is sent at once: same latency, same statement.
  *
  * Exactness is kept. A batch's points fit whole or are refused whole; refused, the spends are
- * re-decided: the earliest that fit in what is left go in the next batch, the rest are refused.
+ * re-decided: those that fit in what is left, in arrival order, go in the next batch; the others
+ * are refused. The batches run apart from any request's statement count; each spend is told how
+ * many carried it (`Spending.statements`).
  */
 export class CoalescingRateBudgetStore implements RateBudgetStore {
   private waiting = new Map<string, { limit: number; spends: Waiting[] }>();
@@ -25,8 +30,9 @@ export class CoalescingRateBudgetStore implements RateBudgetStore {
 
   spend(key: string, points: number, limit: number): Promise<Spending> {
     return new Promise((resolve, reject) => {
-      this.enqueue(key, limit, [{ points, resolve, reject }]);
-      if (!this.flushing) void this.flush();
+      this.enqueue(key, limit, [{ points, statements: 0, resolve, reject }]);
+      // Started by one request, the loop serves every request that joins it: it is none's.
+      if (!this.flushing) void apartFromRequests(() => this.flush());
     });
   }
 
@@ -50,6 +56,7 @@ export class CoalescingRateBudgetStore implements RateBudgetStore {
   }
 
   private async settle(batch: [string, { limit: number; spends: Waiting[] }][]): Promise<void> {
+    for (const [, { spends }] of batch) for (const spend of spends) spend.statements += 1;
     let results: Spending[];
     try {
       results = await this.spender.spendEach(batch.map(([key, { limit, spends }]) => ({ key, limit, points: sum(spends) })));
@@ -62,20 +69,26 @@ export class CoalescingRateBudgetStore implements RateBudgetStore {
       if (result.accepted) {
         // Each in arrival order: what the window had spent once its own points were in.
         let after = result.spent - sum(spends);
-        for (const spend of spends) spend.resolve({ ...result, spent: (after += spend.points) });
-      } else if (spends.length === 1) spends[0].resolve(result);
+        for (const spend of spends) spend.resolve({ ...result, spent: (after += spend.points), statements: spend.statements });
+      } else if (spends.length === 1) spends[0].resolve({ ...result, statements: spends[0].statements });
       else this.redecide(key, limit, spends, result);
     });
   }
 
-  /** A refused batch of several: the earliest spends that fit what is left try again; the others are refused. */
+  /** A refused batch of several: the spends that fit in what is left, in arrival order, try again; the others are refused. */
   private redecide(key: string, limit: number, spends: Waiting[], refusal: Spending): void {
     let left = limit - refusal.spent;
-    const fitting = spends.findIndex(spend => (left -= spend.points) < 0);
-    const retried = fitting === -1 ? spends : spends.slice(0, fitting);
+    const retried: Waiting[] = [];
+    const refused: Waiting[] = [];
+    for (const spend of spends) {
+      if (spend.points <= left) {
+        left -= spend.points;
+        retried.push(spend);
+      } else refused.push(spend);
+    }
     // What the window will have spent once those retried are in: what a refused caller is told.
     const full = { ...refusal, spent: Math.min(limit, refusal.spent + sum(retried)) };
-    for (const spend of spends.slice(retried.length)) spend.resolve(full);
+    for (const spend of refused) spend.resolve({ ...full, statements: spend.statements });
     if (retried.length > 0) this.enqueue(key, limit, retried, true);
   }
 }

@@ -38,7 +38,8 @@ export class PostgresBudgetSpender implements BatchSpender {
          AND key NOT IN (SELECT key FROM spend)`,
       [spends.map(spend => spend.key), spends.map(spend => spend.points), spends.map(spend => spend.limit), WINDOW_SECONDS],
     );
-    if (Date.now() >= this.nextSweep) await this.sweep();
+    // Not awaited: the batches behind this one do not wait for it, and a sweep that fails is done by the next.
+    if (Date.now() >= this.nextSweep) void this.sweep().catch(() => undefined);
     const byKey = new Map(rows.map(row => [row.key, row]));
     return spends.map(({ key }) => {
       const row = byKey.get(key);
@@ -48,10 +49,16 @@ export class PostgresBudgetSpender implements BatchSpender {
     });
   }
 
-  /** Forgets budgets whose window has ended, so that the table holds about an hour of callers. */
+  /**
+   * Forgets budgets whose window has ended, so that the table holds about an hour of callers. Rows a
+   * batch holds are skipped (they are being restarted), and the others are locked in key order, as
+   * batches lock theirs: the sweep waits on none, so it cannot deadlock with them.
+   */
   async sweep(): Promise<void> {
     this.nextSweep = Date.now() + SWEEP_EVERY_MS;
-    await this.db.query('DELETE FROM rate_budget WHERE window_ends <= now()');
+    await this.db.query(
+      `DELETE FROM rate_budget WHERE key IN (SELECT key FROM rate_budget WHERE window_ends <= now() ORDER BY key FOR UPDATE SKIP LOCKED)`,
+    );
   }
 }
 

@@ -6,6 +6,8 @@ export interface Spending {
   spent: number;
   /** Milliseconds since the epoch, on the store's clock. */
   resetAt: number;
+  /** SQL statements that carried this spend (PostgreSQL's batches); none with Redis. */
+  statements?: number;
 }
 
 /** Where budgets are counted; shared by every API process either way. */

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS, type Viewer } from '../auth/viewer';
-import { countStatementsApart } from '../db/statement-counter';
 import { budgetKeyOf } from './client-address';
 import type { RateBudgetStore, Spending } from './rate-budget';
 
@@ -72,8 +71,8 @@ export class RequestBudget {
   async spend(points: number): Promise<void> {
     const { key, limit } = this.budget();
     if (limit === 0) return;
-    const { result, statements } = await countStatementsApart(() => this.store.spend(key, points, limit));
-    this.statements += statements;
+    const result = await this.store.spend(key, points, limit);
+    this.statements += result.statements ?? 0;
     this.spending = { ...result, limit };
     if (result.accepted) return;
     const remaining = Math.max(0, limit - result.spent);

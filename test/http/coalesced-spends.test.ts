@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { CoalescingRateBudgetStore } from '../../src/http/coalesced-spends';
 import type { BatchSpender, BudgetSpend, Spending } from '../../src/http/rate-budget';
 import { PostgresBudgetSpender } from '../../src/http/rate-budget-store';
@@ -55,7 +56,7 @@ test('several callers share a batch, a key each with its points summed', async (
   expect(Object.fromEntries(spender.spent)).toEqual({ 'user:1': 8, 'user:2': 3 });
 });
 
-test('a batch that does not fit is re-decided: the earliest spends that fit pass, exactly the budget, the rest are refused', async () => {
+test('a batch that does not fit is re-decided: the spends that fit pass, exactly the budget, the rest are refused', async () => {
   const spender = new MemorySpender();
   const store = new CoalescingRateBudgetStore(spender);
   const results = await together(20, index => store.spend('address:b', index % 3 === 0 ? 2 : 1, 12));
@@ -68,6 +69,18 @@ test('a batch that does not fit is re-decided: the earliest spends that fit pass
   expect(results.filter(result => !result.accepted).map(result => result.spent)).toEqual(results.filter(result => !result.accepted).map(() => 12));
   // Later spends are refused once it is full, one at a time as before.
   expect(await store.spend('address:b', 1, 12)).toMatchObject({ accepted: false, spent: 12 });
+});
+
+test('re-decided, a small spend that fits passes even behind a large one that does not; each is told the statements that carried it', async () => {
+  const spender = new MemorySpender();
+  const store = new CoalescingRateBudgetStore(spender);
+  expect(await store.spend('address:c', 11, 12)).toMatchObject({ accepted: true, spent: 11, statements: 1 });
+  // Sent together while a first spend is out: 5 + 1 do not fit whole, 1 alone does.
+  const [opener, large, small] = await Promise.all([store.spend('address:d', 1, 12), store.spend('address:c', 5, 12), store.spend('address:c', 1, 12)]);
+  expect(opener).toMatchObject({ accepted: true, statements: 1 });
+  expect(large).toMatchObject({ accepted: false, spent: 12, statements: 1 });
+  expect(small).toMatchObject({ accepted: true, spent: 12, statements: 2 });
+  expect(spender.spent.get('address:c')).toBe(12);
 });
 
 test('a batch that fails fails each of its spends; the next batch is sent', async () => {
@@ -104,6 +117,24 @@ describe('on the database', () => {
     for (const key of keys) {
       const counts = results.filter((result, index) => result.accepted && keys[index % 3] === key).map(result => result.spent);
       expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    }
+  });
+
+  // PGlite has one session: a row held by another transaction needs a real server.
+  (process.env.DATABASE_URL ? test : test.skip)('the sweep removes ended windows without waiting on a row a batch holds', async () => {
+    await api.sql(`INSERT INTO rate_budget (key, window_ends, spent) VALUES ('sweep:held', now() - interval '1 minute', 3), ('sweep:free', now() - interval '1 minute', 3)`);
+    const holder = new Client({ connectionString: api.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM rate_budget WHERE key = 'sweep:held' FOR UPDATE`);
+      const sweeping = new PostgresBudgetSpender(api.app.database.dataSource).sweep();
+      const settled = await Promise.race([sweeping.then(() => 'swept'), new Promise(resolve => setTimeout(resolve, 3_000, 'waiting'))]);
+      expect(settled).toBe('swept');
+      expect(await api.sql(`SELECT key FROM rate_budget WHERE key LIKE 'sweep:%' ORDER BY key`)).toEqual([{ key: 'sweep:held' }]);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
     }
   });
 });
