@@ -254,6 +254,16 @@ describe('an account that exists under ADMIN_EMAIL is promoted only if ADMIN_PAS
     expect(await account(email)).toEqual(before);
   });
 
+  test('two processes starting at once on the same database with a new ADMIN_EMAIL: both start, one admin account', async () => {
+    const email = 'admin.simultane@numerique.gouv.fr';
+    // Each hashes ADMIN_PASSWORD with its own salt: when both read "no account" (2 runs in 3 here), the
+    // later one's promotion finds the other's row, not its hash, and checks that row again.
+    const started = await Promise.all([startAsAdmin(email, PASSWORD), startAsAdmin(email, PASSWORD)]);
+    await Promise.all(started.map(app => app.stop()));
+    expect(await account(email)).toEqual([{ verified: true, roles: 'ADMIN' }]);
+    await loginOn(api, email, PASSWORD);
+  });
+
   test('an account that ADMIN_PASSWORD opens becomes a verified admin', async () => {
     const email = 'future.admin@numerique.gouv.fr';
     await registerUnverified(api, email);
