@@ -8,8 +8,9 @@ import { loadConfig } from '../src/config';
 
 /*
  * W6: importTrainings of 500 whole sheets with 3 sessions each, in one call, three times: all new
- * (CREATED), the same again (UNCHANGED), then every session's capacity changed (UPDATED, 1,500
- * session updates); then the same three calls with 50 sheets. The issue's budget: ≤ 5 s a call,
+ * (CREATED), the same again (UNCHANGED), then — each session full, 2 agents waiting — every
+ * session given 5 more seats (UPDATED, 1,500 session updates, 3,000 agents promoted and told);
+ * then the same three calls with 50 sheets. The issue's budget: ≤ 5 s a call,
  * statements that do not grow with the items (`importFailures` checks both).
  * `npm run bench` runs it on its PostgreSQL and on a fresh embedded database; `node dist/bench/import-alone.js` alone.
  */
@@ -33,9 +34,20 @@ type Sql = (query: string, parameters?: unknown[]) => Promise<{ id: string }[]>;
 const IMPORT = `mutation W6($items: [TrainingImportInput!]!) { importTrainings(partner: "maa", items: $items) {
   created updated unchanged failed applied userErrors { message } items { status training { id } } } }`;
 
-/** A bench admin (its grants are read from the database for each request), and no trainings left by an earlier run. */
+/** Agents enrolled in every imported session: 20 seated, 2 waiting (the sessions have 20 seats). */
+const SEATED = 20;
+const WAITING = 2;
+
+/** A bench admin (its grants are read from the database for each request), its agents, and nothing left by an earlier run. */
 async function prepare(sql: Sql): Promise<string> {
+  await sql(`DELETE FROM enrolment WHERE session_id IN (SELECT s.id FROM training_session s JOIN training t ON t.id = s.training_id WHERE t.external_ref LIKE 'BENCH-IMPORT-%')`);
   await sql(`DELETE FROM training WHERE external_ref LIKE 'BENCH-IMPORT-%'`);
+  await sql(
+    `INSERT INTO user_account (email, password_hash, display_name, email_verified)
+     SELECT 'banc-import-' || n || '@agriculture.gouv.fr', '!', 'Agent ' || n, true FROM generate_series(1, $1::int) AS n
+     ON CONFLICT (email) DO NOTHING`,
+    [SEATED + WAITING],
+  );
   const [admin] = await sql(
     `INSERT INTO user_account (email, password_hash, display_name, email_verified) VALUES ('bench-import@numerique.gouv.fr', '!', 'Import du banc', true)
      ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name RETURNING id`,
@@ -86,12 +98,26 @@ export async function runImportWorkload(graphqlUrl: string, sql: Sql, jwtSecret:
     measures.push({ step, items: body.length, sessions: body.length * options.sessionsPerItem, ms, statements: Number(response.headers.get('x-sql-statements')), report: { created, updated, unchanged, failed, applied } });
   };
   for (const size of SIZES) {
-    const first = items(size, options.sessionsPerItem, 20);
+    const first = items(size, options.sessionsPerItem, SEATED);
     await call('create', first);
     await call('unchanged', first);
-    await call('sessions', items(size, options.sessionsPerItem, 25));
+    await enrolAgents(sql, size);
+    // Five more seats a session: its waiting agents are promoted and told, all in the same statements.
+    await call('sessions', items(size, options.sessionsPerItem, SEATED + 5));
   }
   return measures;
+}
+
+/** Every session of the `size` import full, with a waiting line: written as the enrolment service would leave them. */
+async function enrolAgents(sql: Sql, size: number): Promise<void> {
+  await sql(
+    `INSERT INTO enrolment (user_id, session_id, status, waitlist_position)
+     SELECT u.id, s.id, CASE WHEN u.n <= $2 THEN 'CONFIRMED' ELSE 'WAITLISTED' END::enrolment_status_enum, CASE WHEN u.n <= $2 THEN NULL ELSE u.n - $2 END
+     FROM training_session s JOIN training t ON t.id = s.training_id
+     CROSS JOIN (SELECT id, row_number() OVER (ORDER BY email) AS n FROM user_account WHERE email LIKE 'banc-import-%@agriculture.gouv.fr') u
+     WHERE t.external_ref LIKE $1`,
+    [`BENCH-IMPORT-${size}-%`, SEATED],
+  );
 }
 
 /** What breaks the issue's promises: a call over the budget, a report not as expected, statements that grow with the items. */
