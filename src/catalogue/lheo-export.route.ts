@@ -1,12 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import type { ReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Context } from '../context';
 import type { HttpRoute } from '../http/http-route';
-import { writeAtClientPace } from '../http/paced-write';
+import { streamToClient } from '../http/stream-to-client';
 import { HttpError } from '../http/request-body';
-import { lheoDocument, lheoEtag } from './lheo-export';
-import type { LheoFileCache } from './lheo-file-cache';
+import { hasPublishedTraining, lheoDocument, lheoEtag } from './lheo-export';
+import type { LheoFileCache, PendingDocument } from './lheo-file-cache';
 
 /**
  * Public; caches in front may keep it but must ask each time (`If-None-Match`): a change shows at
@@ -23,35 +21,25 @@ function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
-/** The kept document, at the client's pace; a client that leaves is no failure. */
-async function sendKept(document: ReadStream, res: ServerResponse): Promise<void> {
-  try {
-    await pipeline(document, res);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+/**
+ * The chunks of `document` as they pass, written to `pending` too; once the last is written, the
+ * file is kept if the catalogue's state is still `etag`'s (a change during a long export shows in
+ * it partly, see `lheoDocument`, which must not outlive it), before the response ends.
+ */
+async function* writtenTo(pending: PendingDocument, document: AsyncIterable<string>, stillCurrent: () => Promise<boolean>): AsyncGenerator<string> {
+  for await (const chunk of document) {
+    await pending.write(chunk);
+    yield chunk;
   }
+  if (await stillCurrent()) await pending.keep();
 }
 
-/**
- * The document read from the database, batch by batch, written to the client and to the cache's
- * file alike. The file is kept only if the catalogue's state is the same once it is written: a
- * change during a long export shows in it partly (see `lheoDocument`), which must not outlive it.
- */
+/** The document read from the database, batch by batch, sent to the client and written to the cache's file alike. */
 async function buildAndKeep(ctx: Context, res: ServerResponse, etag: string, cache: LheoFileCache): Promise<void> {
   const pending = await cache.create(etag, ctx.log);
+  const stillCurrent = async () => (await lheoEtag(ctx.db, ctx.appUrl)) === etag;
   try {
-    for await (const chunk of lheoDocument({ db: ctx.db, appUrl: ctx.appUrl })) {
-      if (res.destroyed) return; // the client left: read no further, keep nothing
-      await pending.write(chunk);
-      if (!(await writeAtClientPace(res, chunk))) return;
-    }
-    if ((await lheoEtag(ctx.db, ctx.appUrl)) === etag) await pending.keep();
-    res.end();
-  } catch (error) {
-    // Part of the document is sent: end the connection without the final chunk, so that the client
-    // sees a failed transfer rather than a complete, truncated catalogue.
-    if (res.headersSent) res.destroy();
-    throw error;
+    await streamToClient(writtenTo(pending, lheoDocument({ db: ctx.db, appUrl: ctx.appUrl }), stillCurrent), res);
   } finally {
     await pending.discard();
   }
@@ -69,8 +57,7 @@ export const lheoExportRoute = (cache: LheoFileCache): HttpRoute => ({
   async handle({ req, res, context }) {
     const ctx = context();
     // LHEO requires at least one <formation>: an empty catalogue has no valid document.
-    const [{ published }]: { published: boolean }[] = await ctx.db.query(`SELECT EXISTS (SELECT 1 FROM training WHERE status = 'PUBLISHED') AS published`);
-    if (!published) throw new HttpError(404, 'Aucune formation publiée : pas de catalogue LHEO à exporter (le format exige au moins une formation).');
+    if (!(await hasPublishedTraining(ctx.db))) throw new HttpError(404, 'Aucune formation publiée : pas de catalogue LHEO à exporter (le format exige au moins une formation).');
     const etag = await lheoEtag(ctx.db, ctx.appUrl);
     res.setHeader('etag', etag);
     res.setHeader('cache-control', CACHE_CONTROL);
@@ -83,7 +70,7 @@ export const lheoExportRoute = (cache: LheoFileCache): HttpRoute => ({
     res.setHeader('content-type', 'application/xml; charset=utf-8');
     res.setHeader('x-content-type-options', 'nosniff');
     const kept = await cache.open(etag);
-    if (kept) return sendKept(kept, res);
-    return buildAndKeep(ctx, res, etag, cache);
+    if (kept) await streamToClient(kept, res);
+    else await buildAndKeep(ctx, res, etag, cache);
   },
 });

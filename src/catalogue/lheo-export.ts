@@ -25,6 +25,12 @@ const STATE_QUERY = `
      WHERE NOT s.cancelled AND s.ends_at > now() AND s.capacity IS NOT NULL AND s.seats_taken >= s.capacity) AS full_sessions
   FROM catalogue_state c`;
 
+/** Whether anything is published: LHEO requires at least one <formation>, so an empty catalogue has no document. */
+export async function hasPublishedTraining(db: DataSource): Promise<boolean> {
+  const [{ published }]: { published: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM training WHERE status = 'PUBLISHED') AS published`);
+  return published;
+}
+
 /** The ETag of the document as it would be written now (strong: same tag, same bytes). */
 export async function lheoEtag(db: DataSource, appUrl: string): Promise<string> {
   const [state]: { version: string; last_crossed: string | null; full_sessions: string }[] = await db.query(STATE_QUERY);

@@ -1,5 +1,5 @@
 import type { HttpRoute } from '../http/http-route';
-import { writeAtClientPace } from '../http/paced-write';
+import { streamToClient } from '../http/stream-to-client';
 import { HttpError } from '../http/request-body';
 import { csvLine, UTF8_BOM, type CsvCell } from './csv-line';
 import { hrPartner, settledUntil, streamHrRecords } from './hr-records.service';
@@ -32,6 +32,12 @@ function parseSince(value: string | null): Date | null {
   return since;
 }
 
+/** The file: a BOM and the header row, then a chunk of lines per batch of records. */
+async function* csvOf(batches: AsyncIterable<HrRecord[]>): AsyncGenerator<string> {
+  yield UTF8_BOM + csvLine(HR_CSV_HEADER);
+  for await (const batch of batches) yield batch.map(record => csvLine(cellsOf(record))).join('');
+}
+
 /**
  * `GET /hr/records.csv?partner=maa&since=2026-01-01`: what `hrRecords` lists, as RFC 4180 CSV for a
  * French spreadsheet (UTF-8 with a BOM, `;`, CRLF, a header row, formulas neutralised), streamed
@@ -54,16 +60,6 @@ export const hrRecordsCsvRoute: HttpRoute = {
     res.setHeader('cache-control', 'private, no-store');
     // Every record completed before this instant (and from `since`) is in this file, none after it: the next run's `since`.
     res.setHeader(HR_RECORDS_UNTIL, until.toISOString());
-    try {
-      if (!(await writeAtClientPace(res, UTF8_BOM + csvLine(HR_CSV_HEADER)))) return;
-      for await (const batch of streamHrRecords(ctx, partner.id, since, until)) {
-        if (!(await writeAtClientPace(res, batch.map(record => csvLine(cellsOf(record))).join('')))) return;
-      }
-      res.end();
-    } catch (error) {
-      // The status is sent: cut the connection, so that a client sees a broken transfer, never a short file that looks whole.
-      res.destroy();
-      throw error;
-    }
+    await streamToClient(csvOf(streamHrRecords(ctx, partner.id, since, until)), res);
   },
 };
