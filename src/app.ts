@@ -152,7 +152,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
         stopped ??= apollo.stop().then(async () => {
           await Promise.all([senders.stop(), uploadSweeper?.stop()]);
           mail.close();
-          await Promise.all([responseCache?.close(), authBudgetStore.close(), budgetRedis?.close()]);
+          await Promise.all([responseCache?.close(), budgetRedis?.close()]);
           await database.close();
         });
         return stopped;
@@ -160,7 +160,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     };
   } catch (error) {
     await Promise.all([outbox?.stop(), uploadSweeper?.stop()]);
-    await Promise.all([authBudgetStore.close(), budgetRedis?.close()]);
+    await budgetRedis?.close();
     await database.close();
     throw error;
   }

@@ -5,7 +5,6 @@ import type { RedisWithFallback } from '../db/redis-with-fallback';
 export interface AuthBudgetStore {
   /** Counts one attempt from this (hashed) address in the current minute; resolves with the minute's count so far. */
   spend(addressHash: string): Promise<number>;
-  close(): Promise<void>;
 }
 
 /** A row per address and minute in `auth_rate`, on the database's clock. */
@@ -23,8 +22,6 @@ export class PostgresAuthBudgetStore implements AuthBudgetStore {
     if (attempts === 1) await this.db.query(`DELETE FROM auth_rate WHERE minute < now() - interval '1 hour'`);
     return attempts;
   }
-
-  async close(): Promise<void> {}
 }
 
 /**
@@ -54,9 +51,6 @@ export class RedisAuthBudgetStore implements AuthBudgetStore {
       () => this.fallback.spend(addressHash),
     );
   }
-
-  /** The connection is the app's, shared with the rate limits: it closes it. */
-  async close(): Promise<void> {}
 }
 
 export interface AuthBudgetStoreOptions {
