@@ -86,6 +86,7 @@ onPostgres('GET /hr/records.csv at volume', () => {
     }
     await api.sql('ANALYZE enrolment');
     await api.sql('ANALYZE attestation');
+    await api.sql('ANALYZE user_account');
   }, 180_000);
   afterAll(() => api.stop());
 
