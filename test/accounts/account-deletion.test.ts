@@ -4,6 +4,7 @@ import { createDraft, createSession, editorialTeam, publish, type EditorialTeam 
 import { ADMIN_ENV, bearer, login, PASSWORD, person, register, type Person } from '../support/people';
 import { startTestApp, type TestApp, type UserErrorView } from '../support/test-app';
 import { day, localId } from '../support/values';
+import { statusOf } from '../support/http';
 
 const DELETE_MINE = `mutation($password: String!, $revoke: Boolean) {
   deleteMyAccount(password: $password, revokeAttestations: $revoke) { deletedId userErrors { field code message } } }`;
@@ -145,10 +146,10 @@ describe('deleteMyAccount', () => {
   test('asks for revocation: the attestation is no longer valid, nor printable', async () => {
     const leaving = await agent();
     const code = await completedAttestation(leaving);
-    expect((await fetch(`${api.origin}/attestations/${code}.pdf`)).status).toBe(200);
+    expect(await statusOf(`${api.origin}/attestations/${code}.pdf`)).toBe(200);
     expect((await deleteMine(leaving, PASSWORD, true)).userErrors).toEqual([]);
     expect(await verify(code)).toEqual({ valid: false, attestation: null });
-    expect((await fetch(`${api.origin}/attestations/${code}.pdf`)).status).toBe(404);
+    expect(await statusOf(`${api.origin}/attestations/${code}.pdf`)).toBe(404);
     // Nothing can verify it any more: the name and the signed credential (which holds it) go.
     expect(await api.sql(`SELECT holder_name, credential FROM attestation WHERE code = $1`, [code])).toEqual([{ holder_name: '', credential: '' }]);
   });

@@ -10,6 +10,7 @@ import { spawnApi, whenReady } from '../support/processes';
 import { startCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { eventually, TestSmtpServer } from '../support/smtp';
 import { MAIL_CHANNEL } from '../../src/mail/mail';
+import { statusOf } from '../support/http';
 
 // Faults need a server of their own to slow, stop and restart: the PostgreSQL half of CI only.
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -126,7 +127,7 @@ withServer('faults: a slow database, a restarted database, SIGTERM under load', 
     const seen = (status: number, after = 0) => readiness.slice(after).includes(status);
     const watcher = (async () => {
       while (running) {
-        readiness.push(await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(response => response.status, (error: Error) => error.message));
+        readiness.push(await statusOf(`${origin}/readyz`, { signal: AbortSignal.timeout(5_000) }).catch((error: Error) => error.message));
         await new Promise(resolve => setTimeout(resolve, 25));
       }
     })();

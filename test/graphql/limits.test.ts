@@ -1,5 +1,6 @@
 import { LIMITS } from '../../src/graphql/limits';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { statusOf } from '../support/http';
 
 let api: TestApp;
 beforeAll(async () => {
@@ -121,6 +122,6 @@ describe('HTTP transport', () => {
   });
 
   test('unknown routes are 404', async () => {
-    expect((await fetch(`${api.origin}/nope`)).status).toBe(404);
+    expect(await statusOf(`${api.origin}/nope`)).toBe(404);
   });
 });

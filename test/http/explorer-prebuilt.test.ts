@@ -80,6 +80,7 @@ test('files written by the build are read at start and served, gzipped when aske
   expect(await script.text()).toBe(smallBundle().files.get('explorer-AAAAAAAA.js')!.body.toString()); // fetch decodes it
   const font = await fetch(`${originOf(server)}/graphiql/codicon-FFFFFFFF.ttf`, { headers: { 'accept-encoding': 'gzip' } });
   expect([font.status, font.headers.get('content-type'), font.headers.get('content-encoding')]).toEqual([200, 'font/ttf', null]);
+  await font.arrayBuffer(); // read: unread, it would hold its socket open
   const unknown = await fetch(`${originOf(server)}/graphiql/explorer-ZZZZZZZZ.js`);
   expect(unknown.status).toBe(404);
   expect(bundle).not.toHaveBeenCalled();

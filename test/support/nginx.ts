@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports';
+import { statusOf } from './http';
 
 /** Debian's nginx (`apt-get install nginx`, as `.ci/run` does): its path, or null when it is not installed. */
 function nginxBinary(): string | null {
@@ -86,7 +87,7 @@ ${ports.map(upstream => `    server 127.0.0.1:${upstream};`).join('\n')}
       await rm(dir, { recursive: true, force: true });
       throw new Error(`nginx exited with ${child.exitCode}: ${output}${log}`);
     }
-    const up = await fetch(`${origin}/healthz`).then(response => response.ok, () => false);
+    const up = await statusOf(`${origin}/healthz`).then(status => status === 200, () => false);
     if (up) break;
     if (Date.now() > deadline) {
       await stop();
