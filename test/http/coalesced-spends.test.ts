@@ -83,6 +83,34 @@ test('re-decided, a small spend that fits passes even behind a large one that do
   expect(spender.spent.get('address:c')).toBe(12);
 });
 
+test('a re-decided spend is sent on its own: a caller that keeps asking cannot hold it back', async () => {
+  const spender = new MemorySpender();
+  const store = new CoalescingRateBudgetStore(spender);
+  await store.spend('address:e', 9, 10);
+  const opener = store.spend('address:f', 1, 10); // a batch in flight: the next two go together, 2 points for 1 left
+  const first = store.spend('address:e', 1, 10);
+  const second = store.spend('address:e', 1, 10);
+  let answered = false;
+  void first.then(() => (answered = true));
+  // The caller keeps asking, a spend per round trip, until the first is answered (100 rounds at most).
+  const later: Promise<Spending>[] = [];
+  for (let round = 0; !answered && round < 100; round++) {
+    later.push(store.spend('address:e', 1, 10));
+    await new Promise(resolve => setImmediate(resolve));
+  }
+  expect(await first).toMatchObject({ accepted: true, spent: 10 });
+  expect(await second).toMatchObject({ accepted: false, spent: 10 });
+  expect(later.length).toBeLessThan(5);
+  expect((await Promise.all(later)).map(spending => spending.accepted)).toEqual(later.map(() => false));
+  expect(spender.spent.get('address:e')).toBe(10);
+  await opener;
+});
+
+test('a spender that answers for fewer budgets than it was given fails the batch, not the process', async () => {
+  const store = new CoalescingRateBudgetStore({ spendEach: async () => [] });
+  await expect(store.spend('address:g', 1, 10)).rejects.toThrow('0 results for 1 spends');
+});
+
 test('a batch that fails fails each of its spends; the next batch is sent', async () => {
   const spender = new MemorySpender();
   const store = new CoalescingRateBudgetStore(spender);
