@@ -37,7 +37,12 @@ async function* writtenTo(pending: PendingDocument, document: AsyncIterable<stri
 /** The document read from the database, batch by batch, sent to the client and written to the cache's file alike. */
 async function buildAndKeep(ctx: Context, res: ServerResponse, etag: string, cache: LheoFileCache): Promise<void> {
   const pending = await cache.create(etag, ctx.log);
-  const stillCurrent = async () => (await lheoEtag(ctx.db, ctx.appUrl)) === etag;
+  // The whole document has been sent by then: a failed check costs the cache, not the answer.
+  const stillCurrent = () =>
+    lheoEtag(ctx.db, ctx.appUrl).then(
+      current => current === etag,
+      (error: unknown) => (ctx.log.warn({ err: error }, 'LHEO export not cached: its state could not be checked'), false),
+    );
   try {
     await streamToClient(writtenTo(pending, lheoDocument({ db: ctx.db, appUrl: ctx.appUrl }), stillCurrent), res);
   } finally {

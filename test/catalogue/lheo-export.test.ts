@@ -3,11 +3,18 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { lheoEtag } from '../../src/catalogue/lheo-export';
 import { LHEO_CACHE_DIR } from '../../src/catalogue/lheo-file-cache';
 import { Modality } from '../../src/catalogue/catalogue.enums';
 import { escapeAttribute, escapeText, xmlSafe } from '../../src/catalogue/xml-text';
 import { eventually } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+// lheoEtag as it is, but a test may make one call fail (the state check at the end of a document).
+jest.mock('../../src/catalogue/lheo-export', () => {
+  const actual = jest.requireActual<typeof import('../../src/catalogue/lheo-export')>('../../src/catalogue/lheo-export');
+  return { ...actual, lheoEtag: jest.fn(actual.lheoEtag) };
+});
 
 const run = promisify(execFile);
 const SCHEMA = path.join(__dirname, '../fixtures/lheo/lheo.xsd');
@@ -314,6 +321,20 @@ test('a data directory that refuses the file costs the cache, not the answer', a
   } finally {
     await rm(dir, { force: true });
   }
+});
+
+test('a state check that fails at the end of the document costs the cache, not the answer', async () => {
+  await publishedTraining('controle-en-echec', 'Contrôle en échec');
+  const tagged = jest.mocked(lheoEtag);
+  tagged.mockClear();
+  // The route's own tag passes through; the check once the document is written fails.
+  tagged.mockImplementationOnce(tagged.getMockImplementation()!).mockRejectedValueOnce(new Error('base indisponible'));
+  const { response, body } = await getExport();
+  expect(response.status).toBe(200);
+  await validate(body);
+  expect(body).toContain('numero="controle-en-echec"');
+  expect(tagged).toHaveBeenCalledTimes(2);
+  expect(await cacheFiles()).toEqual([]);
 });
 
 test('a renamed partner is in the document as soon as its tag changes', async () => {
