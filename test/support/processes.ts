@@ -61,8 +61,11 @@ export function finished(child: ChildProcess): Promise<ProcessResult> {
   return new Promise(resolve => child.once('exit', code => resolve({ code, stdout, stderr })));
 }
 
+/** Whether the process still runs: one killed by a signal has no exit code (`signalCode` instead). */
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 export async function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
+  if (!running(child)) return child.exitCode;
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
   child.kill('SIGTERM');
   return exited;
@@ -97,8 +100,9 @@ export async function startApiProcesses(envs: Record<string, string>[]): Promise
   };
   const remove = async () => {
     await sql.end().catch(() => undefined);
-    for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
-    await Promise.all(processes.map(child => (child.exitCode === null ? new Promise(resolve => child.once('exit', resolve)) : null)));
+    const left = processes.filter(running);
+    for (const child of left) child.kill('SIGKILL');
+    await Promise.all(left.map(child => (running(child) ? new Promise(resolve => child.once('exit', resolve)) : null)));
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   };
