@@ -1,6 +1,6 @@
-import { pipeline } from 'node:stream/promises';
 import type { HttpRoute } from '../http/http-route';
 import { HttpError } from '../http/request-body';
+import { streamToClient } from '../http/stream-to-client';
 import { attestationPdf } from './attestation-pdf';
 import { verifyAttestation } from './attestation.service';
 
@@ -27,7 +27,7 @@ export const attestationPdfRoute: HttpRoute = {
     // What it states never changes, but it names a person: browsers may keep it an hour, shared caches never.
     res.setHeader('cache-control', 'private, max-age=3600');
     res.setHeader('x-content-type-options', 'nosniff');
-    await pipeline(document, res);
+    await streamToClient(document, res);
   },
 };
 

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import contentDisposition from 'content-disposition';
 import type { HttpRoute, RouteRequest } from '../http/http-route';
 import { HttpError } from '../http/request-body';
+import { streamToClient } from '../http/stream-to-client';
 import { parseRange } from './byte-range';
 import { fileOwnerOf } from './file-rights';
 import { fileSettingsOf } from './file-settings';
@@ -42,14 +42,7 @@ async function download({ req, res, params, context }: RouteRequest): Promise<vo
     return;
   }
   const bytes = Readable.from(exactly(fileSettingsOf(ctx.db).store.read(file.id, range), range.end - range.start + 1), { objectMode: false, highWaterMark: CHUNK_BYTES });
-  try {
-    await pipeline(bytes, res);
-  } catch (error) {
-    // The status is sent: cut the connection, so that a client sees a broken transfer, never a short file that looks whole.
-    res.destroy();
-    // A client that leaves mid-download is no error of ours.
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-  }
+  await streamToClient(bytes, res);
 }
 
 /** The store's bytes, failing if they are not as many as announced in Content-Length. */
