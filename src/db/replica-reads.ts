@@ -59,8 +59,9 @@ interface TypeOrmPostgresDriver {
 /**
  * The read replicas (hot standbys) of DATABASE_REPLICA_URLS, as TypeORM's replication pools: which
  * are usable, and a replica per request for the reads that may lag (`LaggingReads`). A replica that
- * fails (down, restarting, cancelling for replay) is left alone for a few seconds; reads fall back
- * to the primary meanwhile, and readiness reports it without failing (the primary serves).
+ * fails (down, restarting, cancelling for replay) is set aside until a background probe sees it
+ * answer again; reads fall back to the primary meanwhile, and readiness reports it without failing
+ * (the primary serves).
  */
 export class ReplicaSet {
   private readonly replicas: Replica[];

@@ -28,7 +28,7 @@ export interface HttpServerDeps {
   trustProxy: number;
   /** Where that budget is counted: Redis or PostgreSQL, shared by every process either way. */
   authBudgetStore: AuthBudgetStore;
-  /** The points budgets of GraphQL requests (per user, API client, address), shared by every process. */
+  /** The points budgets of GraphQL requests and plain routes (per user, API client, address), shared by every process. */
   rateLimiter: RateLimiter;
   outbox: Context['outbox'];
   appUrl: string;
