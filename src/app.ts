@@ -69,6 +69,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const rateLimiter = new RateLimiter(config.rateLimits, openRateBudgetStore(budgetRedis, database.dataSource));
   let outbox: OutboxSenders | null = null;
   let uploadSweeper: { stop(): Promise<void> } | null = null;
+  let responseCache: Awaited<ReturnType<typeof openResponseCache>> | null = null;
+  let mail: ReturnType<typeof mailSender> | null = null;
   try {
     if (config.demoData) await loadDemoData(database.dataSource, log);
     const { admin } = config;
@@ -110,8 +112,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const jwtSecret = await resolveJwtSecret(config);
     const attestationIssuer = { keys: await resolveAttestationKeys(config), url: config.publicUrl };
     const onCatalogueChange = () => forgetReferenceData(database.dataSource);
-    const responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log, onCatalogueChange }) : null;
-    const mail = mailSender({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, logLinks: !production });
+    responseCache = config.responseCache ? await openResponseCache({ redisUrl: config.redisUrl, database, log, onCatalogueChange }) : null;
+    mail = mailSender({ mailUrl: config.mailUrl, mailFrom: config.mailFrom, logLinks: !production });
     if (!config.mailUrl && production) log.warn('MAIL_URL is unset: e-mails (verification, password reset, notifications) stay in the outbox and are not sent');
     const webhookPolicy = policyFor(config.nodeEnv);
     setAddressPolicy(database.dataSource, webhookPolicy);
@@ -151,7 +153,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       stop() {
         stopped ??= apollo.stop().then(async () => {
           await Promise.all([senders.stop(), uploadSweeper?.stop()]);
-          mail.close();
+          mail?.close();
           await Promise.all([responseCache?.close(), budgetRedis?.close()]);
           await database.close();
         });
@@ -160,7 +162,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     };
   } catch (error) {
     await Promise.all([outbox?.stop(), uploadSweeper?.stop()]);
-    await budgetRedis?.close();
+    mail?.close();
+    await Promise.all([responseCache?.close(), budgetRedis?.close()]);
     await database.close();
     throw error;
   }
