@@ -264,12 +264,32 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
     expect(csv.status).toBe(401);
     expect(csv.headers.get('x-ratelimit-used')).toBe('12');
 
+    // The rest of the budget, a point a request (bounded: a limiter that never refuses fails here, not at the timeout).
     let answer = await get('/attestations/INCONNU.pdf');
-    while (answer.status === 404) answer = await get('/attestations/INCONNU.pdf');
+    for (let asked = 1; answer.status === 404 && asked <= LIMITS.anonymous; asked++) {
+      await answer.arrayBuffer();
+      answer = await get('/attestations/INCONNU.pdf');
+    }
     expect(answer.status).toBe(429);
     expect(await answer.json()).toEqual({ error: { code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^Limite de requêtes atteinte/) } });
     expect(answer.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  test('on a plain route, a signed-in caller pays from its own budget; a token that does not verify leaves the address to pay, and is refused', async () => {
+    const client = address();
+    const [agent] = await agents(api, 1);
+    const pdf = (headers: Record<string, string>) => fetch(new URL('/attestations/INCONNU.pdf', url), { headers: from(client, headers) });
+    const signedIn = await pdf(bearer(agent.token));
+    expect(signedIn.status).toBe(404);
+    expect([signedIn.headers.get('x-ratelimit-limit'), signedIn.headers.get('x-ratelimit-used')]).toEqual([String(LIMITS.user), '1']);
+    await signedIn.arrayBuffer();
+    expect(await stored(addressKey(client))).toBeNull();
+    const forged = await fetch(new URL('/hr/records.csv?partner=maa', url), { headers: from(client, bearer('pas.un.jeton')) });
+    expect(forged.status).toBe(401);
+    expect([forged.headers.get('x-ratelimit-limit'), forged.headers.get('x-ratelimit-used')]).toEqual([String(LIMITS.anonymous), '10']);
+    await forged.arrayBuffer();
+    expect(await stored(addressKey(client))).toMatchObject({ spent: 10 });
   });
 
   // The response cache needs a PostgreSQL server (no notifications on PGlite).
