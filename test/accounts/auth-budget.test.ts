@@ -170,7 +170,7 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
 
     test('after a sign-in, every other secret-checking operation is TOO_MANY_REQUESTS within the minute', async () => {
       const client = address(30);
-      // Each would otherwise answer something else: a refused sign-in, a registration, INVALID_TOKEN, INVALID_CREDENTIALS, `requested`.
+      // Each would otherwise answer something else: a refused sign-in, a registration, INVALID_TOKEN, INVALID_CREDENTIALS, `requested`, a refused deletion.
       const [agent] = await agents(api, 1);
       const calls: [string, Record<string, unknown>, Record<string, string>?][] = [
         [LOGIN, { email: 'premier@numerique.gouv.fr' }],
@@ -180,6 +180,7 @@ describe.each(['PostgreSQL', 'Redis'] as const)('counted in %s', store => {
         [`mutation { resetPassword(token: "inconnu", password: "Une toute nouvelle phrase") { userErrors { code } } }`, {}],
         [`mutation { changePassword(currentPassword: "pas le bon", newPassword: "Une toute nouvelle phrase") { userErrors { code } } }`, {}, bearer(agent.token)],
         [`mutation { requestPasswordReset(email: "premier@numerique.gouv.fr") { userErrors { code } } }`, {}],
+        [`mutation { deleteMyAccount(password: "pas le bon") { userErrors { code } } }`, {}, bearer(agent.token)],
       ];
       const outcomes: string[] = [];
       for (const [query, variables, headers] of calls) {
